@@ -1,0 +1,62 @@
+"""How long a reading-state change takes to reach the disk, with many read marks in the file.
+
+    uv run python bench/state_save.py [N ...]
+
+For each N (default 1k, 10k, 50k), builds a state with N read papers, then measures (median of
+several runs): the full first write, a save after one change (what each keystroke costs, thanks
+to the per-entry fragment cache), the load at start-up, and the file size.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from papershelf.state import PaperState, ReadingState, StateStore
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def bench(n: int, runs: int = 7) -> tuple[float, float, float, int]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "state.toml"
+        state = ReadingState(
+            {f"arxiv:{2300 + i // 100000}.{i % 100000:05d}": PaperState(read=True) for i in range(n)}
+        )
+        first, change, load = [], [], []
+        for run in range(runs):
+            store = StateStore(path)
+            start = time.perf_counter()
+            store.save(state.snapshot())
+            first.append(time.perf_counter() - start)
+            store = StateStore(path)
+            store.warm(state.snapshot())  # what the writer thread does right after start-up
+            state.update(f"title:changed {run}", starred=True)
+            start = time.perf_counter()
+            store.save(state.snapshot())
+            change.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            StateStore(path).load()
+            load.append(time.perf_counter() - start)
+        return median_ms(first), median_ms(change), median_ms(load), path.stat().st_size
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [1_000, 10_000, 50_000]
+    print("first save: cold cache; save after 1 change: cache warmed as the app's writer does at start")
+    print(
+        f"{'read marks':>10} | {'first save':>10} | {'save after 1 change':>19} | {'load':>8} | {'file':>8}"
+    )
+    print(f"{'-' * 10}-|-{'-' * 10}-|-{'-' * 19}-|-{'-' * 8}-|-{'-' * 8}")
+    for n in sizes:
+        first, change, load, size = bench(n)
+        print(f"{n:>10,} | {first:>8.1f}ms | {change:>17.1f}ms | {load:>6.1f}ms | {size / 1e6:>6.2f}MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""The collection interface the paper list talks to, and its in-memory implementation.
+
+Widgets only use :class:`PaperCollection`: a count, a light :class:`Row` for drawing, the full
+:class:`Paper` for the detail view, and ``filter`` returning an array of indices. A database-backed
+library can replace :class:`InMemoryCollection` without touching a widget.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from papershelf.model import Paper
+from papershelf.query import Query, StateLookup, matches_state, matches_words, word_index
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What one line of the paper list shows."""
+
+    key: str
+    title: str
+    published: str | None
+    upvotes: int
+
+
+class PaperCollection(Protocol):
+    def __len__(self) -> int: ...
+    def row(self, index: int) -> Row: ...
+    def paper(self, index: int) -> Paper: ...
+    def filter(self, query: Query, state: StateLookup) -> Sequence[int]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PaperView:
+    """One filtered view of a collection: the indices shown, in order, out of ``total``."""
+
+    indices: Sequence[int]
+    total: int
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    @classmethod
+    def everything(cls, total: int) -> PaperView:
+        return cls(range(total), total)
+
+    @property
+    def count_label(self) -> str:
+        return f"{len(self.indices)}/{self.total}"
+
+
+class InMemoryCollection:
+    """Papers held in a list, with their searchable text indexed on first use."""
+
+    def __init__(self, papers: Sequence[Paper]) -> None:
+        self._papers = list(papers)
+        self._rows = [Row(p.key, p.title, p.published, p.upvotes) for p in self._papers]
+        self._indexes: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self._papers)
+
+    def row(self, index: int) -> Row:
+        return self._rows[index]
+
+    def paper(self, index: int) -> Paper:
+        return self._papers[index]
+
+    def index_of(self, key: str) -> int | None:
+        for i, row in enumerate(self._rows):
+            if row.key == key:
+                return i
+        return None
+
+    def _search_indexes(self) -> list[str]:
+        if self._indexes is None:
+            self._indexes = [word_index(p.search_text) for p in self._papers]
+        return self._indexes
+
+    def filter(self, query: Query, state: StateLookup) -> Sequence[int]:
+        if query.is_empty:
+            return range(len(self._papers))
+        query_words = query.words
+        indexes = self._search_indexes() if query_words else None
+        hits = array("l")
+        for i, row in enumerate(self._rows):
+            if not matches_state(row.key, query, state):
+                continue
+            if indexes is not None and not matches_words(indexes[i], query_words, state.tags(row.key)):
+                continue
+            hits.append(i)
+        return hits
+
+
+def merge_papers(groups: Sequence[Sequence[Paper]]) -> list[Paper]:
+    """Concatenate lists, keeping the first paper of each key (two files may hold the same paper)."""
+    seen: set[str] = set()
+    merged = []
+    for group in groups:
+        for paper in group:
+            if paper.key not in seen:
+                seen.add(paper.key)
+                merged.append(paper)
+    return merged

@@ -1,0 +1,80 @@
+"""The paper record and its stable key."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from papershelf.text import words
+
+# New-style (2401.12345, optionally with a version) and old-style (hep-th/9901001) arXiv ids.
+_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
+
+
+def normalise_arxiv_id(value: str) -> str | None:
+    """``"2409.04095v2"`` -> ``"2409.04095"``; ``None`` when ``value`` is not an arXiv id."""
+    value = value.strip()
+    if not _ARXIV_ID.match(value):
+        return None
+    return re.sub(r"v\d+$", "", value)
+
+
+def title_key(title: str) -> str:
+    """Key derived from a title: case, accents, whitespace and punctuation folded.
+
+    Punctuation is removed rather than treated as a space, so "Pre-training" and
+    "Pretraining" give the same key.
+    """
+    folded = ("".join(words(part)) for part in title.split())
+    return "title:" + " ".join(part for part in folded if part)
+
+
+def paper_key(arxiv_id: str | None, title: str) -> str:
+    """The stable key of a paper: ``arxiv:<id>`` when the id is known, else the title key."""
+    if arxiv_id:
+        return f"arxiv:{arxiv_id}"
+    return title_key(title)
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper, as read from a source. Immutable; reading state lives elsewhere.
+
+    Text fields are expected to be clean already (see :mod:`papershelf.text`): every source
+    module cleans what it reads.
+    """
+
+    title: str
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    author_count: int | None = None
+    organization: str | None = None
+    published: str | None = None  # ISO date, YYYY-MM-DD
+    upvotes: int = 0
+    arxiv_id: str | None = None
+    url: str | None = None
+    source: str = ""
+    key: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", paper_key(self.arxiv_id, self.title))
+
+    @property
+    def byline(self) -> str:
+        """Who wrote it, as well as the source says: names, an organisation or a count."""
+        if self.authors:
+            return ", ".join(self.authors)
+        if self.organization:
+            return self.organization
+        if self.author_count is not None:
+            return f"{self.author_count} author{'s' if self.author_count != 1 else ''}"
+        return ""
+
+    @property
+    def search_text(self) -> str:
+        """The text the filter searches (besides tags): title, abstract, authors, organisation."""
+        parts = [self.title, self.abstract, *self.authors]
+        if self.organization:
+            parts.append(self.organization)
+        return "\n".join(parts)

@@ -1,0 +1,23 @@
+"""Where papershelf keeps its files (platformdirs, so XDG_* variables are honoured)."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "papershelf"
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def state_path() -> Path:
+    return config_dir() / "state.toml"
+
+
+def bundled_list() -> Path:
+    """The Daily Papers page text that ships inside the package (the default list)."""
+    return Path(str(files("papershelf") / "data" / "daily-papers.txt"))

@@ -1,0 +1,14 @@
+"""The one error every source raises for input it cannot read."""
+
+from __future__ import annotations
+
+
+class SourceError(Exception):
+    """Input that cannot be read as papers. The message names the file and, where known, the line."""
+
+    def __init__(self, source: str, message: str, line: int | None = None) -> None:
+        self.source = source
+        self.line = line
+        self.reason = message
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {message}")

@@ -1,0 +1,122 @@
+"""papershelf's own format: JSON Lines, one paper object per line (a JSON array also reads).
+
+Fields (all but ``title`` optional): ``title`` (str), ``abstract`` (str), ``authors`` (list of
+str), ``author_count`` (int), ``organization`` (str), ``published`` (``YYYY-MM-DD``),
+``upvotes`` (int), ``arxiv_id`` (str), ``url`` (str), ``source`` (str) and ``key`` (str; written
+for scripts, recomputed on reading).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from papershelf.model import Paper, normalise_arxiv_id
+from papershelf.sources.errors import SourceError
+from papershelf.text import clean_line, clean_text
+
+_STR_FIELDS = ("abstract", "organization", "published", "arxiv_id", "url", "source")
+_INT_FIELDS = ("author_count", "upvotes")
+KNOWN_FIELDS = frozenset(("title", "authors", "key", *_STR_FIELDS, *_INT_FIELDS))
+
+
+def paper_from_dict(obj: Any, source: str, line: int | None = None) -> Paper:
+    """Validate one JSON object and build a :class:`Paper` (text cleaned of control characters)."""
+
+    def fail(message: str) -> SourceError:
+        return SourceError(source, message, line)
+
+    if not isinstance(obj, dict):
+        raise fail(f"expected a JSON object, got {type(obj).__name__}")
+    unknown = sorted(set(obj) - KNOWN_FIELDS)
+    if unknown:
+        raise fail(f"unknown field {unknown[0]!r}")
+    title = obj.get("title")
+    if not isinstance(title, str) or not clean_line(title):
+        raise fail("'title' must be a non-empty string")
+    for name in _STR_FIELDS:
+        if obj.get(name) is not None and not isinstance(obj[name], str):
+            raise fail(f"{name!r} must be a string")
+    for name in _INT_FIELDS:
+        value = obj.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise fail(f"{name!r} must be a whole number >= 0")
+    authors = obj.get("authors") or []
+    if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+        raise fail("'authors' must be a list of strings")
+    published = obj.get("published")
+    if published:
+        try:
+            date.fromisoformat(published)
+        except ValueError:
+            raise fail(f"'published' must be a date YYYY-MM-DD, got {published!r}") from None
+    arxiv_id = None
+    if obj.get("arxiv_id"):
+        arxiv_id = normalise_arxiv_id(obj["arxiv_id"])
+        if arxiv_id is None:
+            raise fail(f"'arxiv_id' is not an arXiv id: {obj['arxiv_id']!r}")
+    organization = clean_line(obj.get("organization") or "") or None
+    return Paper(
+        title=clean_line(title),
+        abstract=clean_text(obj.get("abstract") or ""),
+        authors=tuple(a for a in (clean_line(a) for a in authors) if a),
+        author_count=obj.get("author_count"),
+        organization=organization,
+        published=published or None,
+        upvotes=obj.get("upvotes") or 0,
+        arxiv_id=arxiv_id,
+        url=clean_line(obj.get("url") or "") or None,
+        source=clean_line(obj.get("source") or "") or "jsonl",
+    )
+
+
+def parse_jsonl(text: str, source: str = "<text>") -> list[Paper]:
+    """Papers of a JSON Lines text (or a JSON array). Blank lines are skipped."""
+    text = text.lstrip("\ufeff")
+    if text.lstrip().startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise SourceError(source, f"invalid JSON: {error.msg}", error.lineno) from None
+        if not isinstance(items, list):
+            raise SourceError(source, "expected a JSON array of papers")
+        papers = [paper_from_dict(item, source) for item in items]
+    else:
+        papers = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise SourceError(source, f"invalid JSON: {error.msg}", number) from None
+            papers.append(paper_from_dict(obj, source, number))
+    if not papers:
+        raise SourceError(source, "no papers found (the file is empty)")
+    return papers
+
+
+def paper_to_dict(paper: Paper) -> dict[str, Any]:
+    """The JSON object for ``paper``; empty optional fields are left out."""
+    obj: dict[str, Any] = {"key": paper.key, "title": paper.title}
+    if paper.arxiv_id:
+        obj["arxiv_id"] = paper.arxiv_id
+    if paper.abstract:
+        obj["abstract"] = paper.abstract
+    if paper.authors:
+        obj["authors"] = list(paper.authors)
+    for name in ("author_count", "organization", "published", "url"):
+        value = getattr(paper, name)
+        if value is not None:
+            obj[name] = value
+    obj["upvotes"] = paper.upvotes
+    if paper.source:
+        obj["source"] = paper.source
+    return obj
+
+
+def dump_jsonl(papers: Iterable[Paper]) -> str:
+    """JSON Lines text for ``papers``; :func:`parse_jsonl` reads it back to equal papers."""
+    return "".join(json.dumps(paper_to_dict(p), ensure_ascii=False) + "\n" for p in papers)

@@ -1,0 +1,339 @@
+"""Reading state (starred, read, tags) keyed by paper key, stored as TOML.
+
+The file is hand-editable::
+
+    version = 1
+
+    [papers."arxiv:2409.04095"]
+    starred = true
+    read = true
+    tags = ["vision", "ocr"]
+
+Writes are atomic (temp file in the same directory, flush, fsync, ``os.replace``). A file that
+does not parse or validate is moved aside to ``state.toml.corrupt-<timestamp>`` and reported;
+it is never overwritten. :class:`StateWriter` saves from a background thread, so a change
+reaches the disk within milliseconds without the UI waiting on the disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import threading
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from papershelf.text import clean_line
+
+STATE_VERSION = 1
+_HEADER = (
+    '# papershelf reading state: one [papers."<key>"] table per paper with\n'
+    "# starred / read (true or false) and tags (a list of strings). Safe to edit by hand\n"
+    "# while papershelf is not running.\n"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperState:
+    """What the reader has done with one paper."""
+
+    starred: bool = False
+    read: bool = False
+    tags: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.starred or self.read or self.tags)
+
+    def to_toml(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.starred:
+            out["starred"] = True
+        if self.read:
+            out["read"] = True
+        if self.tags:
+            out["tags"] = list(self.tags)
+        return out
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    """Comma-separated tags -> a tuple: trimmed, empty ones dropped, duplicates (any case) once."""
+    seen: set[str] = set()
+    tags = []
+    for raw in text.split(","):
+        tag = clean_line(raw)
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag)
+    return tuple(tags)
+
+
+class ReadingState:
+    """All papers' reading state in memory. ``version`` grows with every change."""
+
+    def __init__(self, entries: Mapping[str, PaperState] | None = None) -> None:
+        self._entries: dict[str, PaperState] = {
+            key: value for key, value in (entries or {}).items() if not value.is_empty
+        }
+        self.version = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: str) -> PaperState:
+        return self._entries.get(key) or PaperState()
+
+    def starred(self, key: str) -> bool:
+        entry = self._entries.get(key)
+        return entry is not None and entry.starred
+
+    def read(self, key: str) -> bool:
+        entry = self._entries.get(key)
+        return entry is not None and entry.read
+
+    def tags(self, key: str) -> tuple[str, ...]:
+        entry = self._entries.get(key)
+        return entry.tags if entry is not None else ()
+
+    def set(self, key: str, value: PaperState) -> bool:
+        """Store ``value`` for ``key``; returns whether anything changed."""
+        if self.get(key) == value:
+            return False
+        if value.is_empty:
+            self._entries.pop(key, None)
+        else:
+            self._entries[key] = value
+        self.version += 1
+        return True
+
+    def update(self, key: str, **changes: Any) -> bool:
+        return self.set(key, replace(self.get(key), **changes))
+
+    def snapshot(self) -> dict[str, PaperState]:
+        """A copy of the entries, safe to hand to another thread."""
+        return dict(self._entries)
+
+
+class StateFileError(Exception):
+    """The state file exists but is not valid; the message says where and why."""
+
+
+def _validate(data: dict[str, Any], path: Path) -> dict[str, PaperState]:
+    def fail(message: str) -> StateFileError:
+        return StateFileError(f"{path}: {message}")
+
+    unknown = sorted(set(data) - {"version", "papers"})
+    if unknown:
+        raise fail(f"unknown top-level key {unknown[0]!r}")
+    version = data.get("version", STATE_VERSION)
+    if version != STATE_VERSION:
+        raise fail(f"unsupported version {version!r} (this papershelf reads {STATE_VERSION})")
+    papers = data.get("papers", {})
+    if not isinstance(papers, dict):
+        raise fail("'papers' must be a table")
+    entries: dict[str, PaperState] = {}
+    for key, value in papers.items():
+        where = f"papers.{key!r}"
+        if not isinstance(value, dict):
+            raise fail(f"{where} must be a table")
+        extra = sorted(set(value) - {"starred", "read", "tags"})
+        if extra:
+            raise fail(f"{where}: unknown key {extra[0]!r}")
+        for flag in ("starred", "read"):
+            if not isinstance(value.get(flag, False), bool):
+                raise fail(f"{where}.{flag} must be true or false")
+        tags = value.get("tags", [])
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise fail(f"{where}.tags must be a list of strings")
+        entries[key] = PaperState(
+            starred=value.get("starred", False),
+            read=value.get("read", False),
+            tags=parse_tags(",".join(tags)),
+        )
+    return entries
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    state: ReadingState
+    warning: str | None = None
+    writable: bool = True
+
+
+class StateStore:
+    """The state file at ``path``: load with recovery, save atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # key -> (state, its TOML fragment): only changed entries are re-serialised on save.
+        self._fragments: dict[str, tuple[PaperState, str]] = {}
+        self._lock = threading.Lock()
+
+    def load(self) -> LoadResult:
+        """Read the state. A corrupt file is moved aside and an empty state returned, with a warning."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return LoadResult(ReadingState())
+        except OSError as error:
+            return LoadResult(
+                ReadingState(),
+                f"Cannot read {self.path} ({error.strerror or error}); "
+                "changes will not be saved this session.",
+                writable=False,
+            )
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+            entries = _validate(data, self.path)
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, StateFileError) as error:
+            aside = self._aside_path()
+            try:
+                os.replace(self.path, aside)
+            except OSError as move_error:
+                return LoadResult(
+                    ReadingState(),
+                    f"State file {self.path} is invalid ({error}) and could not be moved aside "
+                    f"({move_error.strerror}); changes will not be saved this session.",
+                    writable=False,
+                )
+            return LoadResult(
+                ReadingState(),
+                f"State file was invalid ({error}); it was moved to {aside} and papershelf "
+                "started with empty reading state.",
+            )
+        return LoadResult(ReadingState(entries))
+
+    def _aside_path(self) -> Path:
+        """``state.toml.corrupt-<timestamp>``, never the name of an earlier one."""
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        n = 1
+        while aside.exists():
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+            n += 1
+        return aside
+
+    def render(self, entries: Mapping[str, PaperState]) -> str:
+        """The TOML text for ``entries`` (sorted by key for stable diffs)."""
+        cache = self._fragments
+        parts = [_HEADER, tomli_w.dumps({"version": STATE_VERSION})]
+        fresh: dict[str, tuple[PaperState, str]] = {}
+        for key in sorted(entries):
+            value = entries[key]
+            cached = cache.get(key)
+            if cached is None or cached[0] != value:
+                cached = (value, "\n" + tomli_w.dumps({"papers": {key: value.to_toml()}}))
+            fresh[key] = cached
+            parts.append(cached[1])
+        self._fragments = fresh
+        return "".join(parts)
+
+    def warm(self, entries: Mapping[str, PaperState]) -> None:
+        """Fill the fragment cache for ``entries`` without writing anything."""
+        with self._lock:
+            self.render(entries)
+
+    def save(self, entries: Mapping[str, PaperState]) -> None:
+        """Write ``entries`` atomically: temp file, flush, fsync, rename, fsync the directory."""
+        with self._lock:
+            text = self.render(entries)
+            write_atomic(self.path, text)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so that a crash leaves either the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+class StateWriter:
+    """Saves snapshots of the state on a background thread, newest first, never two at once.
+
+    ``submit`` returns at once; a burst of changes is coalesced into one write of the newest
+    snapshot. ``flush`` waits until everything submitted is on disk. Errors are passed to
+    ``on_error`` (called from the writer thread).
+    """
+
+    def __init__(
+        self,
+        store: StateStore,
+        on_error: Callable[[Exception], None] | None = None,
+        *,
+        warm: Mapping[str, PaperState] | None = None,
+    ) -> None:
+        self._store = store
+        self._warm = warm
+        self._on_error = on_error
+        self._condition = threading.Condition()
+        self._pending: dict[str, PaperState] | None = None
+        self._busy = False
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="papershelf-state", daemon=True)
+        self._thread.start()
+
+    def submit(self, entries: dict[str, PaperState]) -> None:
+        with self._condition:
+            self._pending = entries
+            self._condition.notify_all()
+
+    def _run(self) -> None:
+        if self._warm:
+            # Serialise the loaded entries once, off the UI thread, so the first change of the
+            # session costs what every later one does.
+            self._store.warm(self._warm)
+            self._warm = None
+        while True:
+            with self._condition:
+                while self._pending is None and not self._closed:
+                    self._condition.wait()
+                if self._pending is None:
+                    return
+                entries, self._pending = self._pending, None
+                self._busy = True
+            try:
+                self._store.save(entries)
+            except Exception as error:  # reported, the reader keeps working
+                if self._on_error is not None:
+                    self._on_error(error)
+            finally:
+                with self._condition:
+                    self._busy = False
+                    self._condition.notify_all()
+
+    def flush(self, timeout: float | None = 10.0) -> bool:
+        """Wait until every submitted snapshot is written; returns False on timeout."""
+        with self._condition:
+            return self._condition.wait_for(lambda: self._pending is None and not self._busy, timeout=timeout)
+
+    def close(self) -> None:
+        """Write what is pending, then stop the thread."""
+        self.flush()
+        with self._condition:
+            self._closed = True
+            self._condition.notify_all()
+        self._thread.join(timeout=10)

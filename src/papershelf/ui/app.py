@@ -1,0 +1,65 @@
+"""The Textual application: wires the collection and the reading state to the main screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+
+from papershelf.collection import PaperCollection
+from papershelf.state import StateStore, StateWriter
+from papershelf.ui.screens.main import MainScreen
+
+
+class PapershelfApp(App[None]):
+    """papershelf's reader. ``state`` is loaded (and a corrupt file set aside) at construction."""
+
+    CSS_PATH = "papershelf.tcss"
+    TITLE = "papershelf"
+
+    def __init__(self, collection: PaperCollection, store: StateStore, *, source: str = "") -> None:
+        super().__init__()
+        self.collection = collection
+        self.store = store
+        self.source = source
+        loaded = store.load()
+        self.state = loaded.state
+        self._state_warning = loaded.warning
+        self._state_writable = loaded.writable
+        self._writer: StateWriter | None = None
+
+    def on_mount(self) -> None:
+        if self._state_writable:
+            self._writer = StateWriter(
+                self.store, on_error=self._report_save_error, warm=self.state.snapshot()
+            )
+        if source := self.source:
+            self.sub_title = source
+        self.push_screen(MainScreen(self.collection))
+        if self._state_warning:
+            self.notify(self._state_warning, title="Reading state", severity="warning", timeout=15)
+
+    def on_unmount(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+
+    def update_state(self, key: str, **changes: Any) -> bool:
+        """Change one paper's reading state and hand it to the writer; returns whether it changed."""
+        if not self.state.update(key, **changes):
+            return False
+        if self._writer is not None:
+            self._writer.submit(self.state.snapshot())
+        return True
+
+    def flush_state(self, timeout: float = 5.0) -> bool:
+        """Wait until every change so far is on disk (tests and quitting use it)."""
+        return self._writer.flush(timeout) if self._writer is not None else True
+
+    def _report_save_error(self, error: Exception) -> None:
+        self.call_from_thread(
+            self.notify,
+            f"Could not save reading state: {error}",
+            title="Reading state",
+            severity="error",
+            timeout=15,
+        )

@@ -1,0 +1,179 @@
+"""The main screen: filter box, paper list and detail pane.
+
+The screen owns the filter (``search``) and its result (``view``) and hands them to its
+children with ``data_bind``; the widgets only draw and forward keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
+
+from papershelf.collection import PaperCollection, PaperView
+from papershelf.query import Query
+from papershelf.ui.screens.help import HelpScreen
+from papershelf.ui.screens.tags import TagsScreen
+from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
+from papershelf.ui.widgets.paper_detail import PaperDetail
+from papershelf.ui.widgets.paper_list import PaperList
+
+if TYPE_CHECKING:
+    from papershelf.ui.app import PapershelfApp
+
+# Collections up to this size are filtered on the spot; larger ones in a cancellable worker.
+SYNC_FILTER_LIMIT = 20_000
+
+
+class MainScreen(Screen[None]):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual API)
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "toggle_star", "Star", id="paper.star"),
+        Binding("t", "edit_tags", "Tags", id="paper.tags"),
+        Binding("r", "toggle_read", "Read/unread", id="paper.read"),
+        Binding("slash", "focus_filter", "Filter", id="filter.focus"),
+        Binding("asterisk", "toggle_starred_only", "★ only", id="filter.starred"),
+        Binding("u", "toggle_unread_only", "Unread only", id="filter.unread"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "app.quit", "Quit", id="app.quit"),
+    ]
+
+    view: reactive[PaperView] = reactive(PaperView.everything(0), always_update=True)
+    search: reactive[Query] = reactive(Query(), init=False)
+
+    app: PapershelfApp
+
+    def __init__(self, collection: PaperCollection) -> None:
+        super().__init__()
+        self.collection = collection
+        self.set_reactive(MainScreen.view, PaperView.everything(len(collection)))
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                with Horizontal(id="filter-row"):
+                    yield FilterBox(placeholder="/ to filter: words, prefixes…", id="filter")
+                    yield FilterStatus(id="count").data_bind(MainScreen.view)
+                yield PaperList(self.collection, self.app.state, id="papers").data_bind(MainScreen.view)
+            yield PaperDetail(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.paper_list.focus()
+        self._show_current()
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one(PaperList)
+
+    @property
+    def detail(self) -> PaperDetail:
+        return self.query_one(PaperDetail)
+
+    # -- filtering -------------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.search = replace(self.search, text=event.value)
+
+    def watch_search(self, search: Query) -> None:
+        status = self.query_one(FilterStatus)
+        status.starred_only = search.starred_only
+        status.unread_only = search.unread_only
+        if len(self.collection) <= SYNC_FILTER_LIMIT:
+            self.view = PaperView(self.collection.filter(search, self.app.state), len(self.collection))
+        else:
+            self._filter_in_background(search)
+
+    @work(thread=True, exclusive=True, group="filter")
+    def _filter_in_background(self, search: Query) -> None:
+        indices = self.collection.filter(search, self.app.state)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._set_view, indices)
+
+    def _set_view(self, indices: Sequence[int]) -> None:
+        self.view = PaperView(indices, len(self.collection))
+
+    def on_filter_box_leave(self) -> None:
+        self.set_focus(self.paper_list)
+
+    def action_focus_filter(self) -> None:
+        # set_focus, not focus(): keys typed right after "/" must already land in the box.
+        self.set_focus(self.query_one(FilterBox))
+
+    def action_toggle_starred_only(self) -> None:
+        self.search = replace(self.search, starred_only=not self.search.starred_only)
+
+    def action_toggle_unread_only(self) -> None:
+        self.search = replace(self.search, unread_only=not self.search.unread_only)
+
+    # -- the highlighted paper -------------------------------------------------------------
+
+    def on_paper_list_highlighted(self, event: PaperList.Highlighted) -> None:
+        self._show_current()
+
+    def _show_current(self) -> None:
+        index = self.paper_list.current_index
+        if index is None:
+            self.detail.show(None, self.app.state.get(""))
+        else:
+            paper = self.collection.paper(index)
+            self.detail.show(paper, self.app.state.get(paper.key))
+
+    def on_paper_list_opened(self, event: PaperList.Opened) -> None:
+        key = self.collection.row(event.index).key
+        self._change(key, read=True)
+        self.set_focus(self.detail)
+
+    def on_paper_detail_back_requested(self) -> None:
+        self.set_focus(self.paper_list)
+
+    def _current_key(self) -> str | None:
+        index = self.paper_list.current_index
+        return None if index is None else self.collection.row(index).key
+
+    def _change(self, key: str, **changes: object) -> None:
+        """Change one paper's reading state, save it, and redraw what shows it.
+
+        The view is not re-filtered: a paper starred off in a "★ only" view stays until the
+        filter changes, so the cursor never jumps under the reader.
+        """
+        if self.app.update_state(key, **changes):
+            self.paper_list.refresh()
+            if key == self._current_key():
+                self._show_current()
+
+    def action_toggle_star(self) -> None:
+        key = self._current_key()
+        if key is not None:
+            self._change(key, starred=not self.app.state.starred(key))
+
+    def action_toggle_read(self) -> None:
+        key = self._current_key()
+        if key is not None:
+            self._change(key, read=not self.app.state.read(key))
+
+    def action_edit_tags(self) -> None:
+        index = self.paper_list.current_index
+        if index is None:
+            return
+        paper = self.collection.paper(index)
+
+        def apply(tags: tuple[str, ...] | None) -> None:
+            if tags is not None:
+                self._change(paper.key, tags=tags)
+
+        self.app.push_screen(TagsScreen(paper.title, self.app.state.tags(paper.key)), apply)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen([PaperList, PaperDetail, FilterBox, type(self)]))

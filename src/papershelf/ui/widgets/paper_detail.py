@@ -1,0 +1,75 @@
+"""The detail pane: the highlighted paper's title, byline, date, upvotes, tags and abstract."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Static
+
+from papershelf.model import Paper
+from papershelf.state import PaperState
+
+
+class PaperDetail(VerticalScroll, can_focus=True):
+    """Scrollable view of one paper. All paper text is shown as plain ``Text``, never markup."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back to list", id="detail.back"),
+        Binding("j", "scroll_down", "Scroll down", show=False, id="detail.scroll_down"),
+        Binding("k", "scroll_up", "Scroll up", show=False, id="detail.scroll_up"),
+    ]
+
+    class BackRequested(Message):
+        """Escape in the detail pane: the screen puts focus back on the list."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-title")
+        yield Static(id="detail-meta")
+        yield Static(id="detail-tags")
+        yield Static(id="detail-abstract")
+
+    def show(self, paper: Paper | None, state: PaperState) -> None:
+        """Display ``paper`` (None: nothing matches) with its reading ``state``."""
+        title = self.query_one("#detail-title", Static)
+        meta = self.query_one("#detail-meta", Static)
+        tags = self.query_one("#detail-tags", Static)
+        abstract = self.query_one("#detail-abstract", Static)
+        if paper is None:
+            title.update(Text("No paper selected"))
+            for widget in (meta, tags, abstract):
+                widget.update(Text())
+            return
+        heading = Text()
+        if state.starred:
+            heading.append("★ ", "bold yellow")
+        heading.append(paper.title)
+        title.update(heading)
+
+        lines = Text()
+        if paper.byline:
+            lines.append(paper.byline)
+            lines.append("\n")
+        facts = [paper.published or "no date", f"▲ {paper.upvotes} upvote{'s' if paper.upvotes != 1 else ''}"]
+        if paper.arxiv_id:
+            facts.append(f"arXiv:{paper.arxiv_id}")
+        facts.append("read" if state.read else "unread")
+        lines.append(" · ".join(facts), "dim")
+        meta.update(lines)
+
+        tag_text = Text()
+        for i, tag in enumerate(state.tags):
+            if i:
+                tag_text.append(" ")
+            tag_text.append(f" {tag} ", "reverse")
+        tags.update(tag_text)
+        tags.display = bool(state.tags)
+        abstract.update(Text(paper.abstract or "(no abstract)"))
+        self.scroll_home(animate=False)
+
+    def action_back(self) -> None:
+        self.post_message(self.BackRequested())

@@ -1,0 +1,216 @@
+"""The paper list: a Line API widget that draws only the rows on screen.
+
+It holds a :class:`PaperView` (an index array into the collection) and a cursor position in that
+view. Swapping the view is O(1) for the widget: set ``virtual_size``, refresh, and rows are drawn
+(and cached as strips) only when they scroll into sight.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from papershelf.collection import PaperCollection, PaperView, Row
+from papershelf.query import StateLookup
+
+DATE_WIDTH = 10
+UPVOTE_WIDTH = 4
+
+
+class PaperList(ScrollView, can_focus=True):
+    """Scrollable list of papers with a cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("g,home", "first", "First", show=False, id="list.first"),
+        Binding("G,end", "last", "Last", show=False, id="list.last"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("enter", "open", "Read", id="list.open"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paper-list--cursor",
+        "paper-list--read",
+        "paper-list--star",
+        "paper-list--unread",
+        "paper-list--meta",
+        "paper-list--empty",
+    }
+
+    view: reactive[PaperView] = reactive(PaperView.everything(0), always_update=True)
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        """The cursor moved to another paper (``index`` into the collection, None if empty)."""
+
+        def __init__(self, index: int | None) -> None:
+            super().__init__()
+            self.index = index
+
+    class Opened(Message):
+        """The user asked to read the highlighted paper."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(
+        self,
+        collection: PaperCollection,
+        state: StateLookup,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.collection = collection
+        self.state = state
+        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._last_highlighted: int | None = -1
+
+    # -- what is highlighted ---------------------------------------------------------------
+
+    @property
+    def current_index(self) -> int | None:
+        """The collection index under the cursor, or None when the view is empty."""
+        if not len(self.view):
+            return None
+        return self.view.indices[min(self.cursor, len(self.view) - 1)]
+
+    def select_index(self, index: int) -> bool:
+        """Move the cursor to collection index ``index`` if the view shows it."""
+        try:
+            position = self.view.indices.index(index)
+        except ValueError:
+            return False
+        self.cursor = position
+        return True
+
+    # -- reactive plumbing -----------------------------------------------------------------
+
+    def validate_cursor(self, cursor: int) -> int:
+        return max(0, min(cursor, len(self.view) - 1))
+
+    def watch_view(self, old: PaperView, new: PaperView) -> None:
+        previous = None
+        if len(old) and self.cursor < len(old):
+            previous = old.indices[self.cursor]
+        self.virtual_size = Size(self.scrollable_content_region.width, len(new))
+        if previous is None or not self.select_index(previous):
+            self.cursor = self.cursor  # re-clamp to the new length
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self._post_highlighted()
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self._post_highlighted()
+
+    def _post_highlighted(self) -> None:
+        index = self.current_index
+        if index != self._last_highlighted:
+            self._last_highlighted = index
+            self.post_message(self.Highlighted(index))
+
+    def _scroll_cursor_into_view(self) -> None:
+        if len(self.view):
+            self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True)
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.view))
+        self._scroll_cursor_into_view()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.view) - 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_open(self) -> None:
+        index = self.current_index
+        if index is not None:
+            self.post_message(self.Opened(index))
+
+    def on_click(self, event: object) -> None:
+        offset = getattr(event, "y", None)
+        if isinstance(offset, int):
+            self.cursor = int(self.scroll_offset.y) + offset
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        position = int(self.scroll_offset.y) + y
+        base = self.rich_style
+        if position >= len(self.view):
+            if position == 0:
+                empty = Text("  No papers match.", style=self.get_component_rich_style("paper-list--empty"))
+                return self._strip(empty, width, base)
+            return Strip.blank(width, base)
+        index = self.view.indices[position]
+        row = self.collection.row(index)
+        starred = self.state.starred(row.key)
+        read = self.state.read(row.key)
+        selected = position == self.cursor
+        cache_key = (index, width, selected, starred, read, self.has_focus, self.app.theme)
+        strip = self._cache.get(cache_key)
+        if strip is None:
+            strip = self._render_row(row, starred=starred, read=read, selected=selected, width=width)
+            self._cache[cache_key] = strip
+        return strip
+
+    def _render_row(self, row: Row, *, starred: bool, read: bool, selected: bool, width: int) -> Strip:
+        style = self.rich_style
+        meta_style = self.get_component_rich_style("paper-list--meta")
+        if read:
+            style += self.get_component_rich_style("paper-list--read")
+        if selected:
+            style += self.get_component_rich_style("paper-list--cursor")
+        marker = Text(" ")
+        marker.append("★" if starred else " ", self.get_component_rich_style("paper-list--star"))
+        marker.append(" " if read else "•", self.get_component_rich_style("paper-list--unread"))
+        marker.append(" ")
+        right = Text(" ")
+        right.append((row.published or "—").rjust(DATE_WIDTH), meta_style)
+        right.append(f"▲{row.upvotes}".rjust(UPVOTE_WIDTH + 1), meta_style)
+        right.append(" ")
+        title_width = max(0, width - marker.cell_len - right.cell_len)
+        title_text = Text(row.title, no_wrap=True, overflow="ellipsis")
+        title_text.truncate(title_width, overflow="ellipsis", pad=True)
+        line = Text.assemble(marker, title_text, right)
+        line.truncate(width, pad=True)
+        return self._strip(line, width, style)
+
+    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+        segments = [
+            Segment(s.text, style + s.style if s.style else style) for s in text.render(self.app.console)
+        ]
+        return Strip(segments).adjust_cell_length(width, style)

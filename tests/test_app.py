@@ -1,0 +1,327 @@
+"""The reader driven through Pilot: every key, the screen and the state file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from helpers import list_lines, make_app, read_state_file, wait_for_file
+from papershelf.model import Paper
+from papershelf.paths import state_path
+from papershelf.sources.jsonl import paper_from_dict
+from papershelf.text import words
+from papershelf.ui.screens.help import HelpScreen
+from papershelf.ui.screens.tags import TagsScreen
+from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
+from papershelf.ui.widgets.paper_detail import PaperDetail
+from papershelf.ui.widgets.paper_list import PaperList
+
+SIZE = (120, 40)
+
+
+def count_label(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one(FilterStatus).render()).split(" ")[0]
+
+
+def detail_title(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one("#detail-title").render())
+
+
+async def test_start_shows_list_count_and_first_abstract(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert count_label(app) == "54/54"
+        lines = list_lines(app)
+        assert "UNIT: Unifying Image" in lines[0]
+        assert "2024-09-06" in lines[0]
+        assert "▲0" in lines[0]
+        assert "•" in lines[0]  # unread marker
+        assert detail_title(app).startswith("UNIT: Unifying Image and Text Recognition")
+        abstract = str(app.screen.query_one("#detail-abstract").render())
+        assert abstract.startswith("Currently, vision encoder models")
+        assert isinstance(app.focused, PaperList)
+
+
+async def test_movement_keys(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        plist = app.screen.query_one(PaperList)
+        await pilot.press("j", "j", "down")
+        assert plist.cursor == 3
+        assert detail_title(app) == sample_papers[3].title
+        await pilot.press("k", "up")
+        assert plist.cursor == 1
+        await pilot.press("G")
+        assert plist.cursor == 53
+        assert detail_title(app) == sample_papers[53].title
+        assert "Inverse Scaling" in "".join(list_lines(app))  # scrolled into view
+        await pilot.press("g")
+        assert plist.cursor == 0
+        await pilot.press("pagedown")
+        page = plist.cursor
+        assert page > 10
+        await pilot.press("pageup")
+        assert plist.cursor == 0
+        await pilot.press("k")
+        assert plist.cursor == 0  # clamped at the top
+        await pilot.press("end", "j")
+        assert plist.cursor == 53  # clamped at the bottom
+        await pilot.press("home")
+        assert plist.cursor == 0
+
+
+async def test_enter_reads_and_escape_returns(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "enter")
+        assert isinstance(app.focused, PaperDetail)
+        key = sample_papers[1].key
+        assert wait_for_file(lambda d: key in d)[key] == {"read": True}
+        assert "•" not in list_lines(app)[1][:4]
+        # In the detail pane j/k scroll the abstract, they do not move the list.
+        await pilot.press("j", "k")
+        assert app.screen.query_one(PaperList).cursor == 1
+        await pilot.press("escape")
+        assert isinstance(app.focused, PaperList)
+
+
+async def test_moving_does_not_mark_read(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j", "G", "g")
+        await pilot.pause()
+    assert read_state_file() == {}
+
+
+async def test_star_reaches_disk_while_running(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        key = sample_papers[0].key
+        assert "★" in list_lines(app)[0][:3]
+        assert wait_for_file(lambda d: key in d).get(key) == {"starred": True}
+        assert detail_title(app).startswith("★ ")
+        await pilot.press("s")
+        assert wait_for_file(lambda d: key not in d) == {}
+        assert "★" not in list_lines(app)[0][:3]
+
+
+async def test_r_toggles_read(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        key = sample_papers[0].key
+        await pilot.press("r")
+        assert wait_for_file(lambda d: key in d)[key] == {"read": True}
+        assert "read" in str(app.screen.query_one("#detail-meta").render())
+        await pilot.press("r")
+        assert wait_for_file(lambda d: key not in d) == {}
+        assert isinstance(app.focused, PaperList)  # r does not open the paper
+
+
+async def test_tag_dialog(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        key = sample_papers[0].key
+        await pilot.press("t")
+        assert isinstance(app.screen, TagsScreen)
+        await pilot.press(*"vision, ocr", "enter")
+        assert not isinstance(app.screen, TagsScreen)
+        assert wait_for_file(lambda d: key in d)[key] == {"tags": ["vision", "ocr"]}
+        assert "vision" in str(app.screen.query_one("#detail-tags").render())
+        # Reopening fills in the existing tags; escape cancels without a change.
+        await pilot.press("t")
+        tag_input = app.screen.query_one("#tags-input", Input)
+        assert tag_input.value == "vision, ocr"
+        await pilot.press("end", *", junk", "escape")
+        assert not isinstance(app.screen, TagsScreen)
+        app.flush_state()
+        assert read_state_file()[key] == {"tags": ["vision", "ocr"]}
+        # Clearing the box removes the tags.
+        await pilot.press("t")
+        app.screen.query_one("#tags-input", Input).value = ""
+        await pilot.press("enter")
+        app.flush_state()
+        assert read_state_file() == {}
+
+
+async def test_filter_narrows_live_and_escape_clears(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        assert isinstance(app.focused, FilterBox)
+        counts = []
+        for char in "scal":
+            await pilot.press(char)
+            counts.append(count_label(app))
+        total = [int(c.split("/")[0]) for c in counts]
+        assert total == sorted(total, reverse=True)
+        assert total[-1] < 54
+        expected = [p for p in sample_papers if any(w.startswith("scal") for w in words(p.search_text))]
+        assert count_label(app) == f"{len(expected)}/54"
+        lines = list_lines(app)
+        assert all(p.title[:30] in line for p, line in zip(expected, lines, strict=False))
+        assert "ScaleKD" in "\n".join(lines)
+        # Letters typed in the box are text, not commands.
+        assert read_state_file() == {}
+        await pilot.press("escape")
+        assert count_label(app) == "54/54"
+        assert isinstance(app.focused, FilterBox)
+        await pilot.press("escape")
+        assert isinstance(app.focused, PaperList)
+
+
+async def test_filter_with_no_match_says_so(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"caling")
+        assert count_label(app) == "0/54"
+        assert "No papers match" in list_lines(app)[0]
+        assert detail_title(app) == "No paper selected"
+        await pilot.press("s", "r")  # typed into the box; nothing to act on anyway
+        await pilot.press("enter")  # leaves the box
+        assert isinstance(app.focused, PaperList)
+        await pilot.press("s", "r", "enter", "t")
+        assert not isinstance(app.screen, TagsScreen)
+    assert read_state_file() == {}
+
+
+async def test_starred_only_and_unread_only(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "j", "s", "r", "j", "r")
+        await pilot.press("asterisk")
+        assert count_label(app) == "2/54"
+        assert "★ only" in str(app.screen.query_one(FilterStatus).render())
+        await pilot.press("u")
+        assert count_label(app) == "1/54"
+        assert sample_papers[0].title[:20] in list_lines(app)[0]
+        await pilot.press("asterisk")
+        assert count_label(app) == "52/54"
+        await pilot.press("slash", *"unit")
+        assert count_label(app) == "1/54"
+        await pilot.press("escape", "escape", "u")
+        assert count_label(app) == "54/54"
+
+
+async def test_help_lists_every_key(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        rows = app.screen.key_rows()
+        rendered = "\n".join(f"{key} {what}" for key, what in rows)
+        for key in ("j / ↓", "k / ↑", "g", "G", "pgdn", "pgup", "⏎", "s", "t", "r", "/", "*", "u", "?", "q"):
+            assert key in rendered, key
+        assert "—" not in rendered  # every row found its binding
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_footer_shows_the_keys(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = {b.id for _, b, enabled, _ in app.active_bindings.values() if b.show}
+        assert {"paper.star", "paper.tags", "paper.read", "filter.focus", "app.help", "app.quit"} <= shown
+
+
+async def test_q_quits_and_flushes(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert read_state_file()[sample_papers[0].key] == {"starred": True}
+
+
+async def test_state_survives_a_restart(sample_papers: list[Paper]) -> None:
+    first = make_app(sample_papers)
+    async with first.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "j", "s")  # star two
+        await pilot.press("j", "t", *"vision, ocr", "enter")  # tag one
+        await pilot.press("j", "r")  # mark one read
+        await pilot.press("q")
+    second = make_app(sample_papers)
+    async with second.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lines = list_lines(second)
+        assert "★" in lines[0][:3]
+        assert "★" in lines[1][:3]
+        assert "•" not in lines[3][:4]  # read
+        assert "•" in lines[2][:4]
+        await pilot.press("j", "j")
+        assert "vision" in str(second.screen.query_one("#detail-tags").render())
+        assert second.state.tags(sample_papers[2].key) == ("vision", "ocr")
+        assert second.state.read(sample_papers[3].key)
+
+
+async def test_untrusted_text_is_shown_literally() -> None:
+    evil = Paper(
+        title="[bold red]x[/] \x1b[31mred",  # as a parser would leave it after clean_line: no ESC
+        abstract="[link=file:///etc/passwd]click[/link] $x^2$",
+        organization="[b]Org[/b]",
+    )
+    cleaned = paper_from_dict(
+        {"title": evil.title, "abstract": evil.abstract, "organization": "[b]Org[/b]"}, "t"
+    )
+    app = make_app([cleaned])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "[bold red]x[/] red" in list_lines(app)[0]
+        assert detail_title(app) == "[bold red]x[/] red"
+        assert "[link=file:///etc/passwd]click[/link]" in str(
+            app.screen.query_one("#detail-abstract").render()
+        )
+        assert "[b]Org[/b]" in str(app.screen.query_one("#detail-meta").render())
+
+
+async def test_corrupt_state_is_reported_in_the_app(sample_papers: list[Paper]) -> None:
+    path = state_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("not = [valid")
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("moved to" in m and "corrupt" in m for m in messages)
+        await pilot.press("s")
+        app.flush_state()
+    (aside,) = path.parent.glob("state.toml.corrupt-*")
+    assert aside.read_text() == "not = [valid"
+    assert read_state_file() == {sample_papers[0].key: {"starred": True}}
+
+
+async def test_narrow_terminal_puts_detail_below(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.pause()
+        plist = app.screen.query_one(PaperList)
+        detail = app.screen.query_one(PaperDetail)
+        assert detail.region.y > plist.region.y
+        assert detail.region.width >= 70
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        plist = app.screen.query_one(PaperList)
+        detail = app.screen.query_one(PaperDetail)
+        assert detail.region.x > plist.region.x
+        assert detail.region.y == plist.region.y - 1  # beside it (the list sits under the filter row)
+
+
+async def test_keys_can_be_remapped_by_id(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_keymap({"paper.star": "f"})
+        await pilot.press("f")
+        assert app.state.starred(sample_papers[0].key)
+        await pilot.press("s")
+        assert app.state.starred(sample_papers[0].key)  # "s" is unbound now: still starred
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert ("f", "Star / unstar") in app.screen.key_rows()
+
+
+def test_state_path_is_in_the_temporary_config_dir(isolated_dirs: Path) -> None:
+    assert str(state_path()).startswith(str(isolated_dirs))
