@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input
 
 from helpers import list_lines, make_app, read_state_file, wait_for_file
@@ -11,6 +12,7 @@ from papershelf.model import Paper
 from papershelf.paths import state_path
 from papershelf.sources.jsonl import paper_from_dict
 from papershelf.text import words
+from papershelf.ui.app import PapershelfApp
 from papershelf.ui.screens.help import HelpScreen
 from papershelf.ui.screens.tags import TagsScreen
 from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
@@ -325,3 +327,53 @@ async def test_keys_can_be_remapped_by_id(sample_papers: list[Paper]) -> None:
 
 def test_state_path_is_in_the_temporary_config_dir(isolated_dirs: Path) -> None:
     assert str(state_path()).startswith(str(isolated_dirs))
+
+
+def burst(app: PapershelfApp, keys: str) -> None:
+    """Queue keys all at once, as a paste, a fast typist or tmux send-keys delivers them."""
+    names = {"/": "slash", "\n": "enter", "\x1b": "escape", "*": "asterisk", " ": "space"}
+    for char in keys:
+        app.post_message(events.Key(names.get(char, char), None if char in "\n\x1b" else char))
+
+
+async def test_keys_in_one_burst_after_slash_reach_the_box(sample_papers: list[Paper]) -> None:
+    """A paste or a fast typist: "/scal" arrives at once. No letter may act as a command."""
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "/scal")
+        await pilot.pause()
+        assert app.screen.query_one(FilterBox).value == "scal"
+        assert not app.state.starred(sample_papers[0].key)  # the "s" was text, not a star
+        await pilot.press("slash")  # inside the box "/" is text
+        assert app.screen.query_one(FilterBox).value == "scal/"
+
+
+async def test_focus_changes_take_effect_before_the_next_key_of_a_burst(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        plist = app.screen.query_one(PaperList)
+        burst(app, "/vision\nG")  # enter leaves the box, G then goes to the list
+        await pilot.pause()
+        assert app.screen.query_one(FilterBox).value == "vision"
+        assert plist.cursor == len(plist.view) - 1 > 0
+        burst(app, "\njj\x1bj")  # j in the abstract scrolls it; after escape j moves the list
+        await pilot.pause()
+        assert isinstance(app.focused, PaperList)
+        assert plist.cursor == len(plist.view) - 1  # already last: j in the list is clamped
+        burst(app, "gtsx")  # s and x after t go to the dialog, never to the list
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, TagsScreen)
+        assert not app.state.starred(sample_papers[plist.current_index or 0].key)
+
+
+async def test_burst_of_moves_then_open_reads_the_right_paper(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "jjjG\n")
+        await pilot.pause()
+        assert app.state.read(sample_papers[-1].key)
+        assert [p.key for p in sample_papers if app.state.read(p.key)] == [sample_papers[-1].key]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import App
+from textual.screen import Screen
 
 from papershelf.collection import PaperCollection
 from papershelf.state import StateStore, StateWriter
@@ -35,9 +36,13 @@ class PapershelfApp(App[None]):
             )
         if source := self.source:
             self.sub_title = source
-        self.push_screen(MainScreen(self.collection))
         if self._state_warning:
             self.notify(self._state_warning, title="Reading state", severity="warning", timeout=15)
+
+    def get_default_screen(self) -> Screen[None]:
+        # The main screen is the default screen (not pushed on mount), so keys typed the moment
+        # the reader appears already reach it.
+        return MainScreen(self.collection)
 
     def on_unmount(self) -> None:
         if self._writer is not None:

@@ -30,6 +30,7 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("paper.read", "Mark read / unread"),
     ("filter.focus", "Filter: type words; each must start a word of the paper"),
     ("filter.clear", "In the filter: clear it (again: back to the list)"),
+    ("filter.done", "In the filter: back to the list, filter kept"),
     ("filter.starred", "Show starred papers only (toggle)"),
     ("filter.unread", "Show unread papers only (toggle)"),
     ("app.help", "This help"),

@@ -37,16 +37,38 @@ SYNC_FILTER_LIMIT = 20_000
 class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual API)
 
+    # Every screen key is a priority binding: it acts the moment the app reads it, before any
+    # later key is handed to a widget. Keys that move focus or open a dialog therefore take
+    # effect before the next key of a burst (a paste, a fast typist, tmux send-keys) is routed,
+    # so "/scal" typed at once lands in the filter box instead of starring a paper with "s".
+    # ``check_action`` turns each binding off where it does not apply (letters type into the
+    # filter box while it has focus).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "toggle_star", "Star", id="paper.star"),
-        Binding("t", "edit_tags", "Tags", id="paper.tags"),
-        Binding("r", "toggle_read", "Read/unread", id="paper.read"),
-        Binding("slash", "focus_filter", "Filter", id="filter.focus"),
-        Binding("asterisk", "toggle_starred_only", "★ only", id="filter.starred"),
-        Binding("u", "toggle_unread_only", "Unread only", id="filter.unread"),
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("q", "app.quit", "Quit", id="app.quit"),
+        Binding("enter", "open", "Read", id="list.open", priority=True),
+        Binding("enter", "leave_filter", "Done", id="filter.done", priority=True),
+        Binding("escape", "clear_filter", "Clear filter", id="filter.clear", priority=True),
+        Binding("escape", "back", "Back to list", id="detail.back", priority=True),
+        Binding("s", "toggle_star", "Star", id="paper.star", priority=True),
+        Binding("t", "edit_tags", "Tags", id="paper.tags", priority=True),
+        Binding("r", "toggle_read", "Read/unread", id="paper.read", priority=True),
+        Binding("slash", "focus_filter", "Filter", id="filter.focus", priority=True),
+        Binding("asterisk", "toggle_starred_only", "★ only", id="filter.starred", priority=True),
+        Binding("u", "toggle_unread_only", "Unread only", id="filter.unread", priority=True),
+        Binding("question_mark", "help", "Help", id="app.help", priority=True),
+        Binding("q", "quit", "Quit", id="app.quit", priority=True),
     ]
+    # Actions whose keys are ordinary text while the filter box has focus.
+    _TYPED_IN_FILTER = frozenset(
+        {
+            "toggle_star",
+            "edit_tags",
+            "toggle_read",
+            "toggle_starred_only",
+            "toggle_unread_only",
+            "help",
+            "quit",
+        }
+    )
 
     view: reactive[PaperView] = reactive(PaperView.everything(0), always_update=True)
     search: reactive[Query] = reactive(Query(), init=False)
@@ -62,7 +84,9 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 with Horizontal(id="filter-row"):
-                    yield FilterBox(placeholder="/ to filter: words, prefixes…", id="filter")
+                    yield FilterBox(
+                        placeholder="/ to filter: words, prefixes…", id="filter", select_on_focus=False
+                    )
                     yield FilterStatus(id="count").data_bind(MainScreen.view)
                 yield PaperList(self.collection, self.app.state, id="papers").data_bind(MainScreen.view)
             yield PaperDetail(id="detail")
@@ -104,12 +128,43 @@ class MainScreen(Screen[None]):
     def _set_view(self, indices: Sequence[int]) -> None:
         self.view = PaperView(indices, len(self.collection))
 
-    def on_filter_box_leave(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        focused = self.focused
+        in_filter = isinstance(focused, FilterBox)
+        if action in self._TYPED_IN_FILTER:
+            return not in_filter
+        if action == "open":
+            return isinstance(focused, PaperList)
+        if action in ("leave_filter", "clear_filter"):
+            return in_filter
+        if action == "back":
+            return isinstance(focused, PaperDetail)
+        return True
+
+    def action_leave_filter(self) -> None:
         self.set_focus(self.paper_list)
 
+    def action_clear_filter(self) -> None:
+        """Escape in the filter box: clear it; when already empty, go back to the list."""
+        box = self.query_one(FilterBox)
+        if box.value:
+            box.value = ""
+        else:
+            self.set_focus(self.paper_list)
+
+    def action_back(self) -> None:
+        self.set_focus(self.paper_list)
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
     def action_focus_filter(self) -> None:
-        # set_focus, not focus(): keys typed right after "/" must already land in the box.
-        self.set_focus(self.query_one(FilterBox))
+        box = self.query_one(FilterBox)
+        if box.has_focus:
+            box.insert_text_at_cursor("/")
+        else:
+            # set_focus, not focus(): the next key must already land in the box.
+            self.set_focus(box)
 
     def action_toggle_starred_only(self) -> None:
         self.search = replace(self.search, starred_only=not self.search.starred_only)
@@ -130,13 +185,12 @@ class MainScreen(Screen[None]):
             paper = self.collection.paper(index)
             self.detail.show(paper, self.app.state.get(paper.key))
 
-    def on_paper_list_opened(self, event: PaperList.Opened) -> None:
-        key = self.collection.row(event.index).key
-        self._change(key, read=True)
-        self.set_focus(self.detail)
-
-    def on_paper_detail_back_requested(self) -> None:
-        self.set_focus(self.paper_list)
+    def action_open(self) -> None:
+        """Read the highlighted paper: focus its abstract and mark it read."""
+        key = self._current_key()
+        if key is not None:
+            self._change(key, read=True)
+            self.set_focus(self.detail)
 
     def _current_key(self) -> str | None:
         index = self.paper_list.current_index
@@ -176,4 +230,4 @@ class MainScreen(Screen[None]):
         self.app.push_screen(TagsScreen(paper.title, self.app.state.tags(paper.key)), apply)
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen([PaperList, PaperDetail, FilterBox, type(self)]))
+        self.app.push_screen(HelpScreen([PaperList, PaperDetail, type(self)]))

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from rich.text import Text
-from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
@@ -14,24 +10,10 @@ from papershelf.collection import PaperView
 
 
 class FilterBox(Input):
-    """Input whose text filters the list as it is typed. Escape clears it, then leaves it."""
+    """Input whose text filters the list as it is typed.
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear_or_leave", "Clear filter", id="filter.clear"),
-    ]
-
-    class Leave(Message):
-        """The user is done with the filter box: focus goes back to the list."""
-
-    def action_clear_or_leave(self) -> None:
-        if self.value:
-            self.value = ""
-        else:
-            self.post_message(self.Leave())
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.post_message(self.Leave())
+    Its enter and escape are the screen's bindings (``filter.done``, ``filter.clear``).
+    """
 
 
 class FilterStatus(Static):

@@ -8,7 +8,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Static
 
 from papershelf.model import Paper
@@ -19,13 +18,9 @@ class PaperDetail(VerticalScroll, can_focus=True):
     """Scrollable view of one paper. All paper text is shown as plain ``Text``, never markup."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back to list", id="detail.back"),
-        Binding("j", "scroll_down", "Scroll down", show=False, id="detail.scroll_down"),
-        Binding("k", "scroll_up", "Scroll up", show=False, id="detail.scroll_up"),
+        Binding("j", "scroll_down", "Scroll down", show=False, id="detail.scroll_down", priority=True),
+        Binding("k", "scroll_up", "Scroll up", show=False, id="detail.scroll_up", priority=True),
     ]
-
-    class BackRequested(Message):
-        """Escape in the detail pane: the screen puts focus back on the list."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
@@ -70,6 +65,3 @@ class PaperDetail(VerticalScroll, can_focus=True):
         tags.display = bool(state.tags)
         abstract.update(Text(paper.abstract or "(no abstract)"))
         self.scroll_home(animate=False)
-
-    def action_back(self) -> None:
-        self.post_message(self.BackRequested())

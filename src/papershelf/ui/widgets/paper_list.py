@@ -28,16 +28,19 @@ UPVOTE_WIDTH = 4
 
 
 class PaperList(ScrollView, can_focus=True):
-    """Scrollable list of papers with a cursor."""
+    """Scrollable list of papers with a cursor.
+
+    Its keys are priority bindings, like the screen's: handled in the order they arrive, so in
+    a burst of keys none is overtaken by a later one (see ``MainScreen.BINDINGS``).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("g,home", "first", "First", show=False, id="list.first"),
-        Binding("G,end", "last", "Last", show=False, id="list.last"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("enter", "open", "Read", id="list.open"),
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.down", priority=True),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.up", priority=True),
+        Binding("g,home", "first", "First", show=False, id="list.first", priority=True),
+        Binding("G,end", "last", "Last", show=False, id="list.last", priority=True),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down", priority=True),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up", priority=True),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -56,13 +59,6 @@ class PaperList(ScrollView, can_focus=True):
         """The cursor moved to another paper (``index`` into the collection, None if empty)."""
 
         def __init__(self, index: int | None) -> None:
-            super().__init__()
-            self.index = index
-
-    class Opened(Message):
-        """The user asked to read the highlighted paper."""
-
-        def __init__(self, index: int) -> None:
             super().__init__()
             self.index = index
 
@@ -153,11 +149,6 @@ class PaperList(ScrollView, can_focus=True):
 
     def action_page_up(self) -> None:
         self.cursor -= max(1, self.scrollable_content_region.height - 1)
-
-    def action_open(self) -> None:
-        index = self.current_index
-        if index is not None:
-            self.post_message(self.Opened(index))
 
     def on_click(self, event: object) -> None:
         offset = getattr(event, "y", None)
