@@ -38,7 +38,7 @@ async def shoot(name: str, keys: list[str]) -> Path:
     app = PapershelfApp(InMemoryCollection(load_file(bundled_list())), StateStore(state))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*keys)
-        await pilot.pause()
+        await pilot.pause(0.2)  # the detail pane follows the cursor after a short delay
         path = Path(app.save_screenshot(filename=f"{name}.svg", path=str(OUT)))
     return path
 

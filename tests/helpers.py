@@ -26,6 +26,14 @@ def list_lines(app: PapershelfApp) -> list[str]:
     return [widget.render_line(y).text for y in range(widget.scrollable_content_region.height)]
 
 
+async def settle(pilot: Any) -> None:
+    """Wait until the detail pane shows the highlighted paper (it follows after a short delay)."""
+    deadline = time.monotonic() + 5
+    await pilot.pause()
+    while getattr(pilot.app.screen, "detail_pending", False) and time.monotonic() < deadline:
+        await pilot.pause(0.01)
+
+
 def read_state_file(path: Path | None = None) -> dict[str, Any]:
     path = path or state_path()
     if not path.exists():

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.widgets import Input
 
-from helpers import list_lines, make_app, read_state_file, wait_for_file
+from helpers import list_lines, make_app, read_state_file, settle, wait_for_file
 from papershelf.model import Paper
 from papershelf.paths import state_path
 from papershelf.sources.jsonl import paper_from_dict
@@ -30,6 +31,12 @@ def detail_title(app) -> str:  # type: ignore[no-untyped-def]
     return str(app.screen.query_one("#detail-title").render())
 
 
+async def press(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    """Press keys, then let the detail pane catch up with the cursor."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
 async def test_start_shows_list_count_and_first_abstract(sample_papers: list[Paper]) -> None:
     app = make_app(sample_papers)
     async with app.run_test(size=SIZE) as pilot:
@@ -50,49 +57,49 @@ async def test_movement_keys(sample_papers: list[Paper]) -> None:
     app = make_app(sample_papers)
     async with app.run_test(size=SIZE) as pilot:
         plist = app.screen.query_one(PaperList)
-        await pilot.press("j", "j", "down")
+        await press(pilot, "j", "j", "down")
         assert plist.cursor == 3
         assert detail_title(app) == sample_papers[3].title
-        await pilot.press("k", "up")
+        await press(pilot, "k", "up")
         assert plist.cursor == 1
-        await pilot.press("G")
+        await press(pilot, "G")
         assert plist.cursor == 53
         assert detail_title(app) == sample_papers[53].title
         assert "Inverse Scaling" in "".join(list_lines(app))  # scrolled into view
-        await pilot.press("g")
+        await press(pilot, "g")
         assert plist.cursor == 0
-        await pilot.press("pagedown")
+        await press(pilot, "pagedown")
         page = plist.cursor
         assert page > 10
-        await pilot.press("pageup")
+        await press(pilot, "pageup")
         assert plist.cursor == 0
-        await pilot.press("k")
+        await press(pilot, "k")
         assert plist.cursor == 0  # clamped at the top
-        await pilot.press("end", "j")
+        await press(pilot, "end", "j")
         assert plist.cursor == 53  # clamped at the bottom
-        await pilot.press("home")
+        await press(pilot, "home")
         assert plist.cursor == 0
 
 
 async def test_enter_reads_and_escape_returns(sample_papers: list[Paper]) -> None:
     app = make_app(sample_papers)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("j", "enter")
+        await press(pilot, "j", "enter")
         assert isinstance(app.focused, PaperDetail)
         key = sample_papers[1].key
         assert wait_for_file(lambda d: key in d)[key] == {"read": True}
         assert "•" not in list_lines(app)[1][:4]
         # In the detail pane j/k scroll the abstract, they do not move the list.
-        await pilot.press("j", "k")
+        await press(pilot, "j", "k")
         assert app.screen.query_one(PaperList).cursor == 1
-        await pilot.press("escape")
+        await press(pilot, "escape")
         assert isinstance(app.focused, PaperList)
 
 
 async def test_moving_does_not_mark_read(sample_papers: list[Paper]) -> None:
     app = make_app(sample_papers)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("j", "j", "j", "G", "g")
+        await press(pilot, "j", "j", "j", "G", "g")
         await pilot.pause()
     assert read_state_file() == {}
 
@@ -100,12 +107,12 @@ async def test_moving_does_not_mark_read(sample_papers: list[Paper]) -> None:
 async def test_star_reaches_disk_while_running(sample_papers: list[Paper]) -> None:
     app = make_app(sample_papers)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("s")
+        await press(pilot, "s")
         key = sample_papers[0].key
         assert "★" in list_lines(app)[0][:3]
         assert wait_for_file(lambda d: key in d).get(key) == {"starred": True}
         assert detail_title(app).startswith("★ ")
-        await pilot.press("s")
+        await press(pilot, "s")
         assert wait_for_file(lambda d: key not in d) == {}
         assert "★" not in list_lines(app)[0][:3]
 
@@ -114,10 +121,10 @@ async def test_r_toggles_read(sample_papers: list[Paper]) -> None:
     app = make_app(sample_papers)
     async with app.run_test(size=SIZE) as pilot:
         key = sample_papers[0].key
-        await pilot.press("r")
+        await press(pilot, "r")
         assert wait_for_file(lambda d: key in d)[key] == {"read": True}
         assert "read" in str(app.screen.query_one("#detail-meta").render())
-        await pilot.press("r")
+        await press(pilot, "r")
         assert wait_for_file(lambda d: key not in d) == {}
         assert isinstance(app.focused, PaperList)  # r does not open the paper
 
@@ -126,24 +133,24 @@ async def test_tag_dialog(sample_papers: list[Paper]) -> None:
     app = make_app(sample_papers)
     async with app.run_test(size=SIZE) as pilot:
         key = sample_papers[0].key
-        await pilot.press("t")
+        await press(pilot, "t")
         assert isinstance(app.screen, TagsScreen)
-        await pilot.press(*"vision, ocr", "enter")
+        await press(pilot, *"vision, ocr", "enter")
         assert not isinstance(app.screen, TagsScreen)
         assert wait_for_file(lambda d: key in d)[key] == {"tags": ["vision", "ocr"]}
         assert "vision" in str(app.screen.query_one("#detail-tags").render())
         # Reopening fills in the existing tags; escape cancels without a change.
-        await pilot.press("t")
+        await press(pilot, "t")
         tag_input = app.screen.query_one("#tags-input", Input)
         assert tag_input.value == "vision, ocr"
-        await pilot.press("end", *", junk", "escape")
+        await press(pilot, "end", *", junk", "escape")
         assert not isinstance(app.screen, TagsScreen)
         app.flush_state()
         assert read_state_file()[key] == {"tags": ["vision", "ocr"]}
         # Clearing the box removes the tags.
-        await pilot.press("t")
+        await press(pilot, "t")
         app.screen.query_one("#tags-input", Input).value = ""
-        await pilot.press("enter")
+        await press(pilot, "enter")
         app.flush_state()
         assert read_state_file() == {}
 
@@ -151,11 +158,11 @@ async def test_tag_dialog(sample_papers: list[Paper]) -> None:
 async def test_filter_narrows_live_and_escape_clears(sample_papers: list[Paper]) -> None:
     app = make_app(sample_papers)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("slash")
+        await press(pilot, "slash")
         assert isinstance(app.focused, FilterBox)
         counts = []
         for char in "scal":
-            await pilot.press(char)
+            await press(pilot, char)
             counts.append(count_label(app))
         total = [int(c.split("/")[0]) for c in counts]
         assert total == sorted(total, reverse=True)
@@ -167,24 +174,24 @@ async def test_filter_narrows_live_and_escape_clears(sample_papers: list[Paper])
         assert "ScaleKD" in "\n".join(lines)
         # Letters typed in the box are text, not commands.
         assert read_state_file() == {}
-        await pilot.press("escape")
+        await press(pilot, "escape")
         assert count_label(app) == "54/54"
         assert isinstance(app.focused, FilterBox)
-        await pilot.press("escape")
+        await press(pilot, "escape")
         assert isinstance(app.focused, PaperList)
 
 
 async def test_filter_with_no_match_says_so(sample_papers: list[Paper]) -> None:
     app = make_app(sample_papers)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("slash", *"caling")
+        await press(pilot, "slash", *"caling")
         assert count_label(app) == "0/54"
         assert "No papers match" in list_lines(app)[0]
         assert detail_title(app) == "No paper selected"
-        await pilot.press("s", "r")  # typed into the box; nothing to act on anyway
-        await pilot.press("enter")  # leaves the box
+        await press(pilot, "s", "r")  # typed into the box; nothing to act on anyway
+        await press(pilot, "enter")  # leaves the box
         assert isinstance(app.focused, PaperList)
-        await pilot.press("s", "r", "enter", "t")
+        await press(pilot, "s", "r", "enter", "t")
         assert not isinstance(app.screen, TagsScreen)
     assert read_state_file() == {}
 
@@ -192,32 +199,32 @@ async def test_filter_with_no_match_says_so(sample_papers: list[Paper]) -> None:
 async def test_starred_only_and_unread_only(sample_papers: list[Paper]) -> None:
     app = make_app(sample_papers)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("s", "j", "s", "r", "j", "r")
-        await pilot.press("asterisk")
+        await press(pilot, "s", "j", "s", "r", "j", "r")
+        await press(pilot, "asterisk")
         assert count_label(app) == "2/54"
         assert "★ only" in str(app.screen.query_one(FilterStatus).render())
-        await pilot.press("u")
+        await press(pilot, "u")
         assert count_label(app) == "1/54"
         assert sample_papers[0].title[:20] in list_lines(app)[0]
-        await pilot.press("asterisk")
+        await press(pilot, "asterisk")
         assert count_label(app) == "52/54"
-        await pilot.press("slash", *"unit")
+        await press(pilot, "slash", *"unit")
         assert count_label(app) == "1/54"
-        await pilot.press("escape", "escape", "u")
+        await press(pilot, "escape", "escape", "u")
         assert count_label(app) == "54/54"
 
 
 async def test_help_lists_every_key(sample_papers: list[Paper]) -> None:
     app = make_app(sample_papers)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("question_mark")
+        await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
         rows = app.screen.key_rows()
         rendered = "\n".join(f"{key} {what}" for key, what in rows)
         for key in ("j / ↓", "k / ↑", "g", "G", "pgdn", "pgup", "⏎", "s", "t", "r", "/", "*", "u", "?", "q"):
             assert key in rendered, key
         assert "—" not in rendered  # every row found its binding
-        await pilot.press("escape")
+        await press(pilot, "escape")
         assert not isinstance(app.screen, HelpScreen)
 
 
@@ -232,7 +239,7 @@ async def test_footer_shows_the_keys(sample_papers: list[Paper]) -> None:
 async def test_q_quits_and_flushes(sample_papers: list[Paper]) -> None:
     app = make_app(sample_papers)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("s", "q")
+        await press(pilot, "s", "q")
         await pilot.pause()
     assert app.return_code == 0
     assert read_state_file()[sample_papers[0].key] == {"starred": True}
@@ -241,10 +248,10 @@ async def test_q_quits_and_flushes(sample_papers: list[Paper]) -> None:
 async def test_state_survives_a_restart(sample_papers: list[Paper]) -> None:
     first = make_app(sample_papers)
     async with first.run_test(size=SIZE) as pilot:
-        await pilot.press("s", "j", "s")  # star two
-        await pilot.press("j", "t", *"vision, ocr", "enter")  # tag one
-        await pilot.press("j", "r")  # mark one read
-        await pilot.press("q")
+        await press(pilot, "s", "j", "s")  # star two
+        await press(pilot, "j", "t", *"vision, ocr", "enter")  # tag one
+        await press(pilot, "j", "r")  # mark one read
+        await press(pilot, "q")
     second = make_app(sample_papers)
     async with second.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -253,7 +260,7 @@ async def test_state_survives_a_restart(sample_papers: list[Paper]) -> None:
         assert "★" in lines[1][:3]
         assert "•" not in lines[3][:4]  # read
         assert "•" in lines[2][:4]
-        await pilot.press("j", "j")
+        await press(pilot, "j", "j")
         assert "vision" in str(second.screen.query_one("#detail-tags").render())
         assert second.state.tags(sample_papers[2].key) == ("vision", "ocr")
         assert second.state.read(sample_papers[3].key)
@@ -288,7 +295,7 @@ async def test_corrupt_state_is_reported_in_the_app(sample_papers: list[Paper]) 
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any("moved to" in m and "corrupt" in m for m in messages)
-        await pilot.press("s")
+        await press(pilot, "s")
         app.flush_state()
     (aside,) = path.parent.glob("state.toml.corrupt-*")
     assert aside.read_text() == "not = [valid"
@@ -316,11 +323,11 @@ async def test_keys_can_be_remapped_by_id(sample_papers: list[Paper]) -> None:
     app = make_app(sample_papers)
     async with app.run_test(size=SIZE) as pilot:
         app.set_keymap({"paper.star": "f"})
-        await pilot.press("f")
+        await press(pilot, "f")
         assert app.state.starred(sample_papers[0].key)
-        await pilot.press("s")
+        await press(pilot, "s")
         assert app.state.starred(sample_papers[0].key)  # "s" is unbound now: still starred
-        await pilot.press("question_mark")
+        await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
         assert ("f", "Star / unstar") in app.screen.key_rows()
 
@@ -345,7 +352,7 @@ async def test_keys_in_one_burst_after_slash_reach_the_box(sample_papers: list[P
         await pilot.pause()
         assert app.screen.query_one(FilterBox).value == "scal"
         assert not app.state.starred(sample_papers[0].key)  # the "s" was text, not a star
-        await pilot.press("slash")  # inside the box "/" is text
+        await press(pilot, "slash")  # inside the box "/" is text
         assert app.screen.query_one(FilterBox).value == "scal/"
 
 
@@ -377,3 +384,46 @@ async def test_burst_of_moves_then_open_reads_the_right_paper(sample_papers: lis
         await pilot.pause()
         assert app.state.read(sample_papers[-1].key)
         assert [p.key for p in sample_papers if app.state.read(p.key)] == [sample_papers[-1].key]
+
+
+async def test_reader_on_the_library(tmp_path: Path, sample_papers: list[Paper]) -> None:
+    from papershelf.library.collection import Library  # noqa: PLC0415
+    from papershelf.state import StateStore  # noqa: PLC0415
+    from papershelf.ui.app import PapershelfApp  # noqa: PLC0415
+
+    library = Library(tmp_path / "lib")
+    library.importer().import_papers(sample_papers)
+    app = PapershelfApp(library.collection(), StateStore(state_path()))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert count_label(app) == "54/54"
+        assert detail_title(app) == sample_papers[0].title
+        assert str(app.screen.query_one("#detail-abstract").render()).startswith("Currently, vision")
+        await press(pilot, "j", "s", "slash", *"minimax", "enter")
+        assert count_label(app) == "1/54"
+        assert detail_title(app).startswith("Towards Scalable Pre-training of Visual Tokenizers")
+        await press(pilot, "slash", "escape", "escape", "asterisk")  # clear, leave, starred only
+        assert count_label(app) == "1/54"
+        assert app.state.starred(sample_papers[1].key)
+
+
+async def test_slow_filters_run_in_a_worker_and_the_newest_wins(
+    tmp_path: Path, sample_papers: list[Paper], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papershelf.library import collection as library_collection  # noqa: PLC0415
+    from papershelf.library.collection import Library  # noqa: PLC0415
+    from papershelf.state import StateStore  # noqa: PLC0415
+    from papershelf.ui.app import PapershelfApp  # noqa: PLC0415
+
+    monkeypatch.setattr(library_collection, "QUICK_POSTINGS", -1)  # every query counts as slow
+    library = Library(tmp_path / "lib")
+    library.importer().import_papers(sample_papers)
+    app = PapershelfApp(library.collection(), StateStore(state_path()))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        burst(app, "minimax")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.screen.search.text == "minimax"
+        assert count_label(app) == "1/54"
+        assert not app.screen.query_one(FilterStatus).pending

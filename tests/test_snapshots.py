@@ -5,28 +5,41 @@ After an intended change: uv run pytest tests/test_snapshots.py --snapshot-updat
 
 from __future__ import annotations
 
-from helpers import make_app
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from helpers import make_app, settle
 from papershelf.model import Paper
 
 SIZE = (120, 40)
 
 
+def keys(*pressed: str) -> Callable[[Any], Awaitable[None]]:
+    """Press the keys, then wait for the detail pane to follow, so the picture is deterministic."""
+
+    async def run(pilot: Any) -> None:
+        await pilot.press(*pressed)
+        await settle(pilot)
+
+    return run
+
+
 def test_main_view(snap_compare, sample_papers: list[Paper]) -> None:  # type: ignore[no-untyped-def]
     # A starred paper, a read one, and the cursor moved, so every row style shows.
-    assert snap_compare(make_app(sample_papers), press=["s", "j", "r", "j"], terminal_size=SIZE)
+    assert snap_compare(make_app(sample_papers), run_before=keys("s", "j", "r", "j"), terminal_size=SIZE)
 
 
 def test_filtered_view(snap_compare, sample_papers: list[Paper]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(sample_papers), press=["slash", *"vision enc"], terminal_size=SIZE)
+    assert snap_compare(make_app(sample_papers), run_before=keys("slash", *"vision enc"), terminal_size=SIZE)
 
 
 def test_tag_dialog(snap_compare, sample_papers: list[Paper]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(sample_papers), press=["t", *"vision, ocr"], terminal_size=SIZE)
+    assert snap_compare(make_app(sample_papers), run_before=keys("t", *"vision, ocr"), terminal_size=SIZE)
 
 
 def test_help_screen(snap_compare, sample_papers: list[Paper]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(sample_papers), press=["question_mark"], terminal_size=SIZE)
+    assert snap_compare(make_app(sample_papers), run_before=keys("question_mark"), terminal_size=SIZE)
 
 
 def test_narrow_terminal(snap_compare, sample_papers: list[Paper]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(sample_papers), press=["j"], terminal_size=(80, 40))
+    assert snap_compare(make_app(sample_papers), run_before=keys("j"), terminal_size=(80, 40))

@@ -1,27 +1,32 @@
-"""``papershelf [FILE ...]``: parse the command line, load the lists, run the reader."""
+"""The command line: ``papershelf [FILE ...]`` opens the reader; ``papershelf add FILE ...`` imports."""
 
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from papershelf import __version__
-from papershelf.collection import InMemoryCollection, merge_papers
+from papershelf.collection import InMemoryCollection, PaperCollection, merge_papers
 from papershelf.model import Paper
-from papershelf.paths import bundled_list, state_path
+from papershelf.paths import bundled_list, library_dir, state_path
 from papershelf.sources import SourceError, dump_jsonl, load_file
 from papershelf.state import write_atomic
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 
 DESCRIPTION = """\
 A keyboard-first terminal reader for research-paper feeds.
 
-Opens the given lists (Hugging Face Daily Papers page text, or papershelf JSON Lines; the
-format is read from the content), or the bundled Daily Papers list when no file is given.
+With no FILE, opens your library (see 'papershelf add'), or the bundled Daily Papers list while
+the library is empty. With FILEs, opens those lists on their own: Hugging Face Daily Papers page
+text, papershelf JSON Lines or the arXiv metadata snapshot (the format is read from the content).
 Reading state (stars, tags, read marks) is kept in the user's config directory.
+
+  papershelf add FILE ...   import lists into the library (run 'papershelf add --help')
 """
 
 EPILOG = """\
@@ -52,26 +57,57 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_add_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="papershelf add",
+        description=(
+            "Import paper lists into the library (deduplicated by paper key: importing the same "
+            "list twice adds nothing; a newer record of a known paper updates its fields and "
+            "keeps its reading state). JSON Lines files, including the arXiv metadata snapshot, "
+            "are streamed: memory stays flat, and malformed lines are counted and reported, not "
+            "fatal. Ctrl-C keeps every batch committed so far."
+        ),
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="processes preparing records (default: cores)"
+    )
+    return parser
+
+
 def load_papers(files: Sequence[Path]) -> list[Paper]:
     """Papers of every file, in order, each paper once. Raises SourceError naming the bad file."""
     return merge_papers([load_file(path) for path in files or [bundled_list()]])
 
 
+def error(message: str) -> None:
+    print(f"papershelf: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["add"]:
+        from papershelf.cli_add import run_add  # noqa: PLC0415
+
+        args = build_add_parser().parse_args(argv[1:])
+        return run_add(args.files, workers=args.workers)
     args = build_parser().parse_args(argv)
     if args.state_path:
         print(state_path())
         return 0
+    library = None
+    if not args.files and args.output is None:
+        library = open_library()
     try:
-        papers = load_papers(args.files)
-    except SourceError as error:
-        print(f"papershelf: {error}", file=sys.stderr)
+        papers = load_papers(args.files) if library is None else []
+    except SourceError as err:
+        error(str(err))
         return EXIT_BAD_INPUT
     if args.output is not None:
         try:
             write_atomic(args.output, dump_jsonl(papers))
-        except OSError as error:
-            print(f"papershelf: {args.output}: cannot write: {error.strerror or error}", file=sys.stderr)
+        except OSError as err:
+            error(f"{args.output}: cannot write: {err.strerror or err}")
             return EXIT_BAD_INPUT
         print(f"papershelf: wrote {len(papers)} papers to {args.output}")
         return 0
@@ -79,10 +115,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     from papershelf.state import StateStore  # noqa: PLC0415
     from papershelf.ui.app import PapershelfApp  # noqa: PLC0415 - keep --help and errors fast
 
-    label = ", ".join(p.name for p in args.files) if args.files else "bundled: Daily Papers"
-    app = PapershelfApp(InMemoryCollection(papers), StateStore(state_path()), source=label)
+    collection: PaperCollection
+    if library is not None:
+        collection = library
+        label = f"library · {len(library):,} papers"
+    else:
+        collection = InMemoryCollection(papers)
+        label = ", ".join(p.name for p in args.files) if args.files else "bundled: Daily Papers"
+    # Everything built so far lives as long as the app: keep the collector off it.
+    gc.collect()
+    gc.freeze()
+    app = PapershelfApp(collection, StateStore(state_path()), source=label)
     app.run()
     return 0
+
+
+def open_library() -> PaperCollection | None:
+    """The library's collection, or None while there is no library or it is empty."""
+    from papershelf.library.collection import Library  # noqa: PLC0415
+    from papershelf.library.store import LibraryError  # noqa: PLC0415
+
+    directory = library_dir()
+    if not Library.exists(directory):
+        return None
+    try:
+        collection = Library(directory, readonly=True).collection()
+    except LibraryError as err:
+        error(f"cannot open the library ({err}); showing the bundled list")
+        return None
+    return collection if len(collection) else None
 
 
 if __name__ == "__main__":

@@ -31,6 +31,9 @@ class PaperCollection(Protocol):
     def row(self, index: int) -> Row: ...
     def paper(self, index: int) -> Paper: ...
     def filter(self, query: Query, state: StateLookup) -> Sequence[int]: ...
+    def is_quick(self, query: Query) -> bool:
+        """Whether ``filter(query)`` is fast enough to run between two keystrokes (a few ms)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,17 @@ class PaperView:
     def __len__(self) -> int:
         return len(self.indices)
 
+    def position_of(self, index: int) -> int | None:
+        """Where collection index ``index`` is in this view, or None if it is not shown."""
+        indices = self.indices
+        if isinstance(indices, range | array | list | tuple):
+            try:
+                return indices.index(index)
+            except ValueError:
+                return None
+        found = _where(indices, index)
+        return found
+
     @classmethod
     def everything(cls, total: int) -> PaperView:
         return cls(range(total), total)
@@ -50,6 +64,18 @@ class PaperView:
     @property
     def count_label(self) -> str:
         return f"{len(self.indices)}/{self.total}"
+
+
+def _where(indices: Sequence[int], index: int) -> int | None:
+    """Position of ``index`` in any other sequence (a numpy array) without a Python loop."""
+    import numpy as np  # noqa: PLC0415 - only views from the library are numpy arrays
+
+    hits = np.flatnonzero(np.asarray(indices) == index)
+    return int(hits[0]) if hits.size else None
+
+
+# The in-memory collection scans; up to this size a scan takes a few milliseconds.
+QUICK_SCAN_LIMIT = 20_000
 
 
 class InMemoryCollection:
@@ -74,6 +100,9 @@ class InMemoryCollection:
             if row.key == key:
                 return i
         return None
+
+    def is_quick(self, query: Query) -> bool:
+        return len(self._papers) <= QUICK_SCAN_LIMIT
 
     def _search_indexes(self) -> list[str]:
         if self._indexes is None:

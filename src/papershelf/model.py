@@ -54,6 +54,8 @@ class Paper:
     arxiv_id: str | None = None
     url: str | None = None
     source: str = ""
+    categories: tuple[str, ...] = ()  # arXiv categories, primary first
+    updated: str | None = None  # ISO date of the source's latest version of the record
     key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:

@@ -18,6 +18,11 @@ def state_path() -> Path:
     return config_dir() / "state.toml"
 
 
+def library_dir() -> Path:
+    """The persistent library (SQLite database and search index)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "library"
+
+
 def bundled_list() -> Path:
     """The Daily Papers page text that ships inside the package (the default list)."""
     return Path(str(files("papershelf") / "data" / "daily-papers.txt"))

@@ -116,6 +116,15 @@ class ReadingState:
     def update(self, key: str, **changes: Any) -> bool:
         return self.set(key, replace(self.get(key), **changes))
 
+    def starred_keys(self) -> list[str]:
+        return [key for key, entry in self._entries.items() if entry.starred]
+
+    def read_keys(self) -> list[str]:
+        return [key for key, entry in self._entries.items() if entry.read]
+
+    def tagged(self) -> dict[str, tuple[str, ...]]:
+        return {key: entry.tags for key, entry in self._entries.items() if entry.tags}
+
     def snapshot(self) -> dict[str, PaperState]:
         """A copy of the entries, safe to hand to another thread."""
         return dict(self._entries)

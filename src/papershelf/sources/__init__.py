@@ -1,24 +1,48 @@
 """Source formats: each module turns bytes/text of one format into :class:`Paper` records.
 
-:func:`load_file` reads a file and picks the format from its content, not its name.
+:func:`load_file` reads a whole file and picks the format from its content, not its name. The
+library's importer streams JSON Lines files itself (:mod:`papershelf.library.importer`).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from papershelf.model import Paper
+from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_from_arxiv_record
 from papershelf.sources.errors import SourceError
 from papershelf.sources.hf_page import looks_like_hf_page, parse_hf_page
-from papershelf.sources.jsonl import dump_jsonl, parse_jsonl
+from papershelf.sources.jsonl import dump_jsonl, paper_from_dict, parse_jsonl
 
-__all__ = ["SourceError", "detect_format", "dump_jsonl", "load_file", "parse_text", "read_text"]
+__all__ = [
+    "SourceError",
+    "detect_format",
+    "dump_jsonl",
+    "first_line",
+    "load_file",
+    "parse_text",
+    "read_text",
+]
+
+
+def _first_object(text: str) -> object:
+    for line in text.splitlines():
+        if line.strip():
+            try:
+                return json.loads(line)
+            except json.JSONDecodeError:
+                return None
+    return None
 
 
 def detect_format(text: str) -> str | None:
-    """``"jsonl"`` or ``"hf-page"`` from the content, or ``None`` when it is neither."""
+    """``"jsonl"``, ``"arxiv-snapshot"`` or ``"hf-page"`` from the content, or ``None``."""
     head = text.lstrip("\ufeff \t\r\n")
-    if head.startswith(("{", "[")):
+    if head.startswith("{"):
+        return "arxiv-snapshot" if looks_like_arxiv_record(_first_object(head)) else "jsonl"
+    if head.startswith("["):
         return "jsonl"
     if looks_like_hf_page(text):
         return "hf-page"
@@ -32,11 +56,39 @@ def parse_text(text: str, source: str) -> list[Paper]:
     fmt = detect_format(text)
     if fmt == "jsonl":
         return parse_jsonl(text, source)
+    if fmt == "arxiv-snapshot":
+        papers = []
+        for _, item in _records(iter(text.splitlines(keepends=True)), source):
+            if isinstance(item, SourceError):
+                raise item
+            papers.append(item)
+        return papers
     if fmt == "hf-page":
         return parse_hf_page(text, source)
     raise SourceError(
-        source, "not a format papershelf reads (Daily Papers page text or papershelf JSON Lines)"
+        source,
+        "not a format papershelf reads (Daily Papers page text, papershelf JSON Lines "
+        "or the arXiv metadata snapshot)",
     )
+
+
+def _records(lines: Iterator[str], source: str) -> Iterator[tuple[int, Paper | SourceError]]:
+    """(line number, paper or error) for each non-blank line of a JSON Lines stream."""
+    parse = None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield number, SourceError(source, f"invalid JSON: {error.msg}", number)
+            continue
+        if parse is None:
+            parse = paper_from_arxiv_record if looks_like_arxiv_record(obj) else paper_from_dict
+        try:
+            yield number, parse(obj, source, number)
+        except SourceError as error:
+            yield number, error
 
 
 def read_text(path: Path) -> str:
@@ -57,6 +109,25 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise SourceError(name, "not UTF-8 text", line) from None
+
+
+def first_line(path: Path) -> bytes:
+    """The first non-blank line of ``path`` (BOM removed), with :func:`read_text`'s errors."""
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise SourceError(name, "is a directory, not a file")
+        with path.open("rb") as handle:
+            for line in handle:
+                if line.strip():
+                    return line.removeprefix(b"\xef\xbb\xbf").strip()
+    except FileNotFoundError:
+        raise SourceError(name, "no such file") from None
+    except PermissionError:
+        raise SourceError(name, "permission denied") from None
+    except OSError as error:
+        raise SourceError(name, f"cannot read: {error.strerror or error}") from None
+    return b""
 
 
 def load_file(path: Path) -> list[Paper]:

@@ -12,3 +12,7 @@ class SourceError(Exception):
         self.reason = message
         where = f"{source}:{line}" if line is not None else source
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple[type[SourceError], tuple[str, str, int | None]]:
+        # Picklable with its own arguments: import workers send these back to the importer.
+        return (SourceError, (self.source, self.reason, self.line))

@@ -2,8 +2,8 @@
 
 Fields (all but ``title`` optional): ``title`` (str), ``abstract`` (str), ``authors`` (list of
 str), ``author_count`` (int), ``organization`` (str), ``published`` (``YYYY-MM-DD``),
-``upvotes`` (int), ``arxiv_id`` (str), ``url`` (str), ``source`` (str) and ``key`` (str; written
-for scripts, recomputed on reading).
+``upvotes`` (int), ``arxiv_id`` (str), ``url`` (str), ``source`` (str), ``categories`` (list of
+str), ``updated`` (``YYYY-MM-DD``) and ``key`` (str; written for scripts, recomputed on reading).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from papershelf.model import Paper, normalise_arxiv_id
 from papershelf.sources.errors import SourceError
 from papershelf.text import clean_line, clean_text
 
-_STR_FIELDS = ("abstract", "organization", "published", "arxiv_id", "url", "source")
+_STR_FIELDS = ("abstract", "organization", "published", "updated", "arxiv_id", "url", "source")
 _INT_FIELDS = ("author_count", "upvotes")
-KNOWN_FIELDS = frozenset(("title", "authors", "key", *_STR_FIELDS, *_INT_FIELDS))
+KNOWN_FIELDS = frozenset(("title", "authors", "categories", "key", *_STR_FIELDS, *_INT_FIELDS))
 
 
 def paper_from_dict(obj: Any, source: str, line: int | None = None) -> Paper:
@@ -43,15 +43,18 @@ def paper_from_dict(obj: Any, source: str, line: int | None = None) -> Paper:
         value = obj.get(name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             raise fail(f"{name!r} must be a whole number >= 0")
-    authors = obj.get("authors") or []
-    if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
-        raise fail("'authors' must be a list of strings")
-    published = obj.get("published")
-    if published:
-        try:
-            date.fromisoformat(published)
-        except ValueError:
-            raise fail(f"'published' must be a date YYYY-MM-DD, got {published!r}") from None
+    lists = {}
+    for name in ("authors", "categories"):
+        value = obj.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+            raise fail(f"{name!r} must be a list of strings")
+        lists[name] = tuple(item for item in (clean_line(a) for a in value) if item)
+    for name in ("published", "updated"):
+        if obj.get(name):
+            try:
+                date.fromisoformat(obj[name])
+            except ValueError:
+                raise fail(f"{name!r} must be a date YYYY-MM-DD, got {obj[name]!r}") from None
     arxiv_id = None
     if obj.get("arxiv_id"):
         arxiv_id = normalise_arxiv_id(obj["arxiv_id"])
@@ -61,10 +64,12 @@ def paper_from_dict(obj: Any, source: str, line: int | None = None) -> Paper:
     return Paper(
         title=clean_line(title),
         abstract=clean_text(obj.get("abstract") or ""),
-        authors=tuple(a for a in (clean_line(a) for a in authors) if a),
+        authors=lists["authors"],
         author_count=obj.get("author_count"),
         organization=organization,
-        published=published or None,
+        published=obj.get("published") or None,
+        updated=obj.get("updated") or None,
+        categories=lists["categories"],
         upvotes=obj.get("upvotes") or 0,
         arxiv_id=arxiv_id,
         url=clean_line(obj.get("url") or "") or None,
@@ -107,10 +112,12 @@ def paper_to_dict(paper: Paper) -> dict[str, Any]:
         obj["abstract"] = paper.abstract
     if paper.authors:
         obj["authors"] = list(paper.authors)
-    for name in ("author_count", "organization", "published", "url"):
+    for name in ("author_count", "organization", "published", "updated", "url"):
         value = getattr(paper, name)
         if value is not None:
             obj[name] = value
+    if paper.categories:
+        obj["categories"] = list(paper.categories)
     obj["upvotes"] = paper.upvotes
     if paper.source:
         obj["source"] = paper.source

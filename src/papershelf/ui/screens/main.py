@@ -16,11 +16,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.timer import Timer
+from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from papershelf.collection import PaperCollection, PaperView
 from papershelf.query import Query
+from papershelf.state import ReadingState
 from papershelf.ui.screens.help import HelpScreen
 from papershelf.ui.screens.tags import TagsScreen
 from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
@@ -30,8 +32,9 @@ from papershelf.ui.widgets.paper_list import PaperList
 if TYPE_CHECKING:
     from papershelf.ui.app import PapershelfApp
 
-# Collections up to this size are filtered on the spot; larger ones in a cancellable worker.
-SYNC_FILTER_LIMIT = 20_000
+
+# Seconds the highlighted paper must stay put before the detail pane shows it.
+DETAIL_DELAY = 0.05
 
 
 class MainScreen(Screen[None]):
@@ -78,6 +81,7 @@ class MainScreen(Screen[None]):
     def __init__(self, collection: PaperCollection) -> None:
         super().__init__()
         self.collection = collection
+        self._detail_timer: Timer | None = None
         self.set_reactive(MainScreen.view, PaperView.everything(len(collection)))
 
     def compose(self) -> ComposeResult:
@@ -85,7 +89,10 @@ class MainScreen(Screen[None]):
             with Vertical(id="left"):
                 with Horizontal(id="filter-row"):
                     yield FilterBox(
-                        placeholder="/ to filter: words, prefixes…", id="filter", select_on_focus=False
+                        self._set_filter_text,
+                        placeholder="/ to filter: words, prefixes…",
+                        id="filter",
+                        select_on_focus=False,
                     )
                     yield FilterStatus(id="count").data_bind(MainScreen.view)
                 yield PaperList(self.collection, self.app.state, id="papers").data_bind(MainScreen.view)
@@ -106,27 +113,32 @@ class MainScreen(Screen[None]):
 
     # -- filtering -------------------------------------------------------------------------
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "filter":
-            self.search = replace(self.search, text=event.value)
+    def _set_filter_text(self, text: str) -> None:
+        if text != self.search.text:
+            self.search = replace(self.search, text=text)
 
     def watch_search(self, search: Query) -> None:
         status = self.query_one(FilterStatus)
         status.starred_only = search.starred_only
         status.unread_only = search.unread_only
-        if len(self.collection) <= SYNC_FILTER_LIMIT:
+        if self.collection.is_quick(search):
+            self.workers.cancel_group(self, "filter")
             self.view = PaperView(self.collection.filter(search, self.app.state), len(self.collection))
         else:
-            self._filter_in_background(search)
+            status.pending = True
+            # The worker gets a copy of the reading state: the UI may change it meanwhile.
+            self._filter_in_background(search, ReadingState(self.app.state.snapshot()))
 
     @work(thread=True, exclusive=True, group="filter")
-    def _filter_in_background(self, search: Query) -> None:
-        indices = self.collection.filter(search, self.app.state)
+    def _filter_in_background(self, search: Query, state: ReadingState) -> None:
+        indices = self.collection.filter(search, state)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._set_view, indices)
+            self.app.call_from_thread(self._set_view, search, indices)
 
-    def _set_view(self, indices: Sequence[int]) -> None:
-        self.view = PaperView(indices, len(self.collection))
+    def _set_view(self, search: Query, indices: Sequence[int]) -> None:
+        if search == self.search:  # a newer keystroke's answer may already be showing
+            self.query_one(FilterStatus).pending = False
+            self.view = PaperView(indices, len(self.collection))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         focused = self.focused
@@ -175,9 +187,19 @@ class MainScreen(Screen[None]):
     # -- the highlighted paper -------------------------------------------------------------
 
     def on_paper_list_highlighted(self, event: PaperList.Highlighted) -> None:
-        self._show_current()
+        # The detail pane follows once the cursor or the filter settles: re-laying out a long
+        # abstract costs more than a frame, and the list must repaint at once on every key.
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_current)
+
+    @property
+    def detail_pending(self) -> bool:
+        """Whether the detail pane is about to change to the highlighted paper."""
+        return self._detail_timer is not None
 
     def _show_current(self) -> None:
+        self._detail_timer = None
         index = self.paper_list.current_index
         if index is None:
             self.detail.show(None, self.app.state.get(""))

@@ -84,13 +84,12 @@ class PaperList(ScrollView, can_focus=True):
         """The collection index under the cursor, or None when the view is empty."""
         if not len(self.view):
             return None
-        return self.view.indices[min(self.cursor, len(self.view) - 1)]
+        return int(self.view.indices[min(self.cursor, len(self.view) - 1)])
 
     def select_index(self, index: int) -> bool:
         """Move the cursor to collection index ``index`` if the view shows it."""
-        try:
-            position = self.view.indices.index(index)
-        except ValueError:
+        position = self.view.position_of(index)
+        if position is None:
             return False
         self.cursor = position
         return True
@@ -103,7 +102,7 @@ class PaperList(ScrollView, can_focus=True):
     def watch_view(self, old: PaperView, new: PaperView) -> None:
         previous = None
         if len(old) and self.cursor < len(old):
-            previous = old.indices[self.cursor]
+            previous = int(old.indices[self.cursor])
         self.virtual_size = Size(self.scrollable_content_region.width, len(new))
         if previous is None or not self.select_index(previous):
             self.cursor = self.cursor  # re-clamp to the new length
@@ -166,7 +165,7 @@ class PaperList(ScrollView, can_focus=True):
                 empty = Text("  No papers match.", style=self.get_component_rich_style("paper-list--empty"))
                 return self._strip(empty, width, base)
             return Strip.blank(width, base)
-        index = self.view.indices[position]
+        index = int(self.view.indices[position])
         row = self.collection.row(index)
         starred = self.state.starred(row.key)
         read = self.state.read(row.key)

@@ -1,0 +1,132 @@
+"""The library as the reader sees it: rows read in pages, abstracts on demand, filter by index."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from papershelf.collection import Row
+from papershelf.library.importer import Importer
+from papershelf.library.index import BoolArray, SearchIndex
+from papershelf.library.store import LibraryStore
+from papershelf.model import Paper
+from papershelf.query import Query, StateLookup, word_index
+
+PAGE = 256
+# A query touching up to this many postings answers in about 5 ms: done between keystrokes.
+QUICK_POSTINGS = 2_000_000
+MAX_PAGES = 256  # 64k rows cached at most
+
+
+class Library:
+    """A library directory: ``library.sqlite`` and ``index/``."""
+
+    def __init__(self, directory: Path, *, readonly: bool = False) -> None:
+        self.directory = directory
+        self.store = LibraryStore(directory / "library.sqlite", readonly=readonly)
+        self.index_dir = directory / "index"
+
+    @classmethod
+    def exists(cls, directory: Path) -> bool:
+        return (directory / "library.sqlite").exists()
+
+    def importer(self) -> Importer:
+        return Importer(self.store, self.index_dir)
+
+    def collection(self) -> LibraryCollection:
+        names = [name for name, _, _ in self.store.segments()]
+        size = self.store.count()
+        return LibraryCollection(self.store, SearchIndex(self.index_dir, names, size))
+
+    def close(self) -> None:
+        self.store.close()
+
+
+class LibraryCollection:
+    """:class:`~papershelf.collection.PaperCollection` over a library.
+
+    Only the rows on screen are read (in pages of 256, a bounded cache); a paper's abstract is
+    read when it is shown. Filtering combines per-word answers of the search index with the
+    reading state (tags, starred, read) and returns a numpy array of positions.
+    """
+
+    def __init__(self, store: LibraryStore, index: SearchIndex) -> None:
+        self.store = store
+        self.index = index
+        self._size = index.size
+        self._pages: OrderedDict[int, list[Row]] = OrderedDict()
+        self._positions: dict[str, int] = {}  # key -> position, for keys in the reading state
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return self._size
+
+    def row(self, index: int) -> Row:
+        page_number, offset = divmod(int(index), PAGE)
+        page = self._pages.get(page_number)
+        if page is None:
+            first = page_number * PAGE + 1
+            with self._lock:
+                rows = self.store.rows(first, first + PAGE - 1)
+            page = [Row(key, title, published, upvotes) for _, key, title, published, upvotes in rows]
+            self._pages[page_number] = page
+            if len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        return page[offset]
+
+    def paper(self, index: int) -> Paper:
+        with self._lock:
+            return self.store.paper(int(index) + 1)  # int(): views hold numpy integers
+
+    def index_of(self, key: str) -> int | None:
+        return self._positions_of([key]).get(key)
+
+    def _positions_of(self, keys: Iterable[str]) -> dict[str, int]:
+        """Positions of the keys found in the library (looked up once, then cached)."""
+        known = self._positions
+        missing = [k for k in keys if k not in known]
+        if missing:
+            with self._lock:
+                found = self.store.ids_for_keys(missing)
+            for key in missing:
+                known[key] = found[key] - 1 if key in found else -1
+        return {k: known[k] for k in keys if known.get(k, -1) >= 0}
+
+    def _mask_of(self, keys: Iterable[str]) -> BoolArray:
+        mask = np.zeros(self._size, dtype=np.bool_)
+        positions = list(self._positions_of(keys).values())
+        if positions:
+            mask[np.asarray(positions, dtype=np.int64)] = True
+        return mask
+
+    def _tag_hits(self, word: str, tagged: dict[str, tuple[str, ...]]) -> list[str]:
+        needle = " " + word
+        return [key for key, tags in tagged.items() if needle in word_index(" ".join(tags))]
+
+    def is_quick(self, query: Query) -> bool:
+        return sum(self.index.cost(word) for word in query.words) <= QUICK_POSTINGS
+
+    def filter(self, query: Query, state: StateLookup) -> Sequence[int]:
+        if query.is_empty:
+            return range(self._size)
+        mask: BoolArray | None = None
+        tagged = state.tagged() if query.words else {}
+        for word in query.words:
+            hits = self.index.word_hits(word)
+            tag_keys = self._tag_hits(word, tagged)
+            if tag_keys:
+                hits = hits | self._mask_of(tag_keys)
+            mask = hits.copy() if mask is None else mask & hits
+        if query.starred_only:
+            starred = self._mask_of(state.starred_keys())
+            mask = starred if mask is None else mask & starred
+        if query.unread_only:
+            unread = ~self._mask_of(state.read_keys())
+            mask = unread if mask is None else mask & unread
+        assert mask is not None
+        result: Sequence[int] = np.flatnonzero(mask)  # type: ignore[assignment]
+        return result

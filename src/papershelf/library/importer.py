@@ -1,0 +1,415 @@
+"""Importing papers into the library: streaming, in committed batches, deduplicated by key.
+
+The work is split in two:
+
+- *preparing* a chunk of records (parse, clean, key, digest, index words, a chunk-local index
+  segment) is pure CPU work on its own input, so it runs in worker processes for large files;
+- *committing* it (deciding new / updated / unchanged against the database, giving new papers
+  their positions, one SQLite transaction) runs in the importing process, in input order.
+
+Each chunk is one transaction that adds the new papers, updates changed ones and registers the
+chunk's index segments: a chunk is wholly in the library or not at all. Ctrl-C (or a crash)
+loses at most the chunk in progress, and the library stays consistent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from multiprocessing.pool import AsyncResult
+from pathlib import Path
+
+import numpy as np
+
+from papershelf.library.index import SegmentData
+from papershelf.library.store import LibraryStore, digest, paper_to_row, row_to_paper
+from papershelf.model import Paper
+from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_from_arxiv_record
+from papershelf.sources.errors import SourceError
+from papershelf.sources.jsonl import paper_from_dict
+from papershelf.text import index_words
+
+CHUNK_SIZE = 10_000
+MAX_REPORTED_ERRORS = 20
+# Files smaller than this are prepared in-process: starting workers costs more than it saves.
+PARALLEL_MIN_BYTES = 32 * 1024 * 1024
+UPDATED_COLUMN = 8  # position of "updated" in paper_to_row()
+
+Progress = Callable[[int, int], None]  # (records done, bytes done)
+
+
+@dataclass
+class ImportReport:
+    """What an import did. ``errors`` keeps the first few malformed lines; ``malformed`` counts all."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    malformed: int = 0
+    errors: list[SourceError] = field(default_factory=list)
+    interrupted: bool = False
+    seconds: float = 0.0
+
+    @property
+    def records(self) -> int:
+        return self.new + self.updated + self.unchanged + self.malformed
+
+    def summary(self) -> str:
+        text = f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged"
+        if self.malformed:
+            text += f", {self.malformed} malformed"
+        return text
+
+
+def search_words(paper: Paper) -> set[bytes]:
+    """The words the index holds for ``paper``: title, abstract, authors, organisation."""
+    # Names are where accents are; keeping them apart lets the (usual) ASCII text take the fast path.
+    people = " ".join(paper.authors)
+    if paper.organization:
+        people += " " + paper.organization
+    return index_words(f"{paper.title} {paper.abstract}") | index_words(people)
+
+
+def merge(stored: Paper, incoming: Paper) -> Paper:
+    """A newer record of a known paper: its fields win, except where it has none."""
+    return replace(
+        stored,
+        title=incoming.title or stored.title,
+        abstract=incoming.abstract or stored.abstract,
+        authors=incoming.authors or stored.authors,
+        author_count=incoming.author_count if incoming.author_count is not None else stored.author_count,
+        organization=incoming.organization or stored.organization,
+        published=incoming.published or stored.published,
+        updated=incoming.updated or stored.updated,
+        upvotes=incoming.upvotes or stored.upvotes,
+        arxiv_id=incoming.arxiv_id or stored.arxiv_id,
+        url=incoming.url or stored.url,
+        source=incoming.source or stored.source,
+        categories=incoming.categories or stored.categories,
+    )
+
+
+def _older(incoming: str | None, stored: str | None) -> bool:
+    return bool(incoming and stored and incoming < stored)
+
+
+# -- preparing (runs in workers) ------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    """A chunk ready to commit: valid records as (row, digest) in input order, errors, segment.
+
+    The segment's postings are indices into ``records`` (chunk-local).
+    """
+
+    records: list[tuple[tuple[object, ...], bytes]]
+    errors: list[SourceError]
+    segment: SegmentData
+    lines: int = 0
+    size: int = 0  # bytes of input
+
+
+def prepare_papers(items: Iterable[Paper | SourceError]) -> Prepared:
+    records: list[tuple[tuple[object, ...], bytes]] = []
+    errors: list[SourceError] = []
+    words: list[tuple[int, set[bytes]]] = []
+    for item in items:
+        if isinstance(item, SourceError):
+            errors.append(item)
+            continue
+        words.append((len(records), search_words(item)))
+        records.append((paper_to_row(item), digest(item)))
+    return Prepared(records, errors, SegmentData.build(words))
+
+
+def _parse_lines(lines: list[tuple[int, str]], source: str, arxiv: bool) -> Iterator[Paper | SourceError]:
+    parse = paper_from_arxiv_record if arxiv else paper_from_dict
+    for number, line in lines:
+        try:
+            yield parse(json.loads(line), source, number)
+        except json.JSONDecodeError as error:
+            yield SourceError(source, f"invalid JSON: {error.msg}", number)
+        except SourceError as error:
+            yield error
+
+
+def prepare_lines(job: tuple[list[tuple[int, str]], str, bool, int]) -> Prepared:
+    """Worker entry point: (numbered lines, source name, arXiv format?, bytes) -> Prepared."""
+    lines, source, arxiv, size = job
+    prepared = prepare_papers(_parse_lines(lines, source, arxiv))
+    prepared.lines = len(lines)
+    prepared.size = size
+    return prepared
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importing process's to handle
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def read_chunks(
+    handle: Iterable[bytes], source: str, chunk_size: int = CHUNK_SIZE
+) -> Iterator[tuple[list[tuple[int, str]], list[SourceError], int]]:
+    """Numbered non-blank lines of a binary JSON Lines stream, in chunks; undecodable lines as errors."""
+    lines: list[tuple[int, str]] = []
+    errors: list[SourceError] = []
+    size = 0
+    for number, raw in enumerate(handle, start=1):
+        size += len(raw)
+        data = raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw
+        if not data.strip():
+            continue
+        try:
+            lines.append((number, data.decode("utf-8")))
+        except UnicodeDecodeError:
+            errors.append(SourceError(source, "not UTF-8 text", number))
+        if len(lines) >= chunk_size:
+            yield lines, errors, size
+            lines, errors, size = [], [], 0
+    if lines or errors or size:
+        yield lines, errors, size
+
+
+def is_arxiv_snapshot(first_line: str) -> bool:
+    try:
+        return looks_like_arxiv_record(json.loads(first_line))
+    except json.JSONDecodeError:
+        return False
+
+
+# -- committing ------------------------------------------------------------------------------
+
+
+class Importer:
+    """Writes papers into a library (store + index directory)."""
+
+    def __init__(self, store: LibraryStore, index_dir: Path) -> None:
+        self.store = store
+        self.index_dir = index_dir
+        index_dir.mkdir(parents=True, exist_ok=True)
+        self._remove_orphans()
+
+    def _remove_orphans(self) -> None:
+        """Segments written by an import that was stopped before its commit are not in the library."""
+        known = {name for name, _, _ in self.store.segments()}
+        for path in self.index_dir.iterdir():
+            if path.name not in known:
+                shutil.rmtree(path, ignore_errors=True)
+
+    def import_papers(
+        self, papers: Iterable[Paper | SourceError], chunk_size: int = CHUNK_SIZE
+    ) -> ImportReport:
+        """Import records already parsed (a page, a small list), in chunks, in this process."""
+        report = ImportReport()
+        start = time.perf_counter()
+        chunk: list[Paper | SourceError] = []
+        try:
+            for item in papers:
+                chunk.append(item)
+                if len(chunk) >= chunk_size:
+                    self.commit(prepare_papers(chunk), report)
+                    chunk = []
+            if chunk:
+                self.commit(prepare_papers(chunk), report)
+        except KeyboardInterrupt:
+            report.interrupted = True
+        report.seconds = time.perf_counter() - start
+        return report
+
+    def import_jsonl(
+        self,
+        path: Path,
+        progress: Progress | None = None,
+        *,
+        workers: int | None = None,
+        chunk_size: int = CHUNK_SIZE,
+        parallel_min_bytes: int = PARALLEL_MIN_BYTES,
+    ) -> ImportReport:
+        """Stream a JSON Lines file (papershelf's or the arXiv snapshot) into the library.
+
+        Memory stays flat: at most a few chunks are in flight. Large files are prepared by
+        worker processes (one per core by default).
+        """
+        report = ImportReport()
+        start = time.perf_counter()
+        source = str(path)
+        with path.open("rb") as handle:
+            first = next((line for line in handle if line.strip()), b"")
+            arxiv = is_arxiv_snapshot(first.decode("utf-8", "replace").lstrip("\ufeff"))
+            handle.seek(0)
+            jobs = (
+                ((lines, source, arxiv, size), errors)
+                for lines, errors, size in read_chunks(handle, source, chunk_size)
+            )
+            size = path.stat().st_size
+            workers = workers if workers is not None else (os.cpu_count() or 1)
+            parallel = workers > 1 and size >= parallel_min_bytes
+            pool = None
+            try:
+                if parallel:
+                    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_sigint)
+                    # A bounded window of chunks in flight keeps memory flat whatever the file size.
+                    window: deque[tuple[AsyncResult[Prepared], list[SourceError]]] = deque()
+                    for job, errors in jobs:
+                        window.append((pool.apply_async(prepare_lines, (job,)), errors))
+                        if len(window) > workers:
+                            self._finish(window.popleft(), report, progress)
+                    while window:
+                        self._finish(window.popleft(), report, progress)
+                else:
+                    for job, errors in jobs:
+                        prepared = prepare_lines(job)
+                        prepared.errors[:0] = errors
+                        self.commit(prepared, report)
+                        if progress:
+                            progress(prepared.lines, prepared.size)
+            except KeyboardInterrupt:
+                report.interrupted = True
+            finally:
+                if pool is not None:
+                    pool.terminate()
+                    pool.join()
+        report.seconds = time.perf_counter() - start
+        return report
+
+    def _finish(
+        self,
+        pending: tuple[AsyncResult[Prepared], list[SourceError]],
+        report: ImportReport,
+        progress: Progress | None,
+    ) -> None:
+        result, errors = pending
+        prepared = result.get()
+        prepared.errors[:0] = errors
+        self.commit(prepared, report)
+        if progress:
+            progress(prepared.lines, prepared.size)
+
+    def commit(self, prepared: Prepared, report: ImportReport) -> None:
+        """Decide new / updated / unchanged for a prepared chunk and write it in one transaction."""
+        for error in prepared.errors:
+            report.malformed += 1
+            if len(report.errors) < MAX_REPORTED_ERRORS:
+                report.errors.append(error)
+        records = prepared.records
+        if not records:
+            return
+        store = self.store
+        chosen = _latest_of_each_key(records)
+        duplicates = len(records) - len(chosen)
+        existing = store.existing(list(chosen))
+        next_id = store.max_id() + 1
+        mapping = np.full(len(records), -1, dtype=np.int64)
+        inserts: list[tuple[object, ...]] = []
+        updates: list[tuple[object, ...]] = []
+        reindexed: list[tuple[int, set[bytes]]] = []
+        new = updated = 0
+        unchanged = duplicates
+        for key, local in chosen.items():
+            row, record_digest = records[local]
+            known = existing.get(key)
+            if known is None:
+                inserts.append((next_id, *row, record_digest))
+                mapping[local] = next_id - 1
+                next_id += 1
+                new += 1
+                continue
+            paper_id, stored_digest, stored = known
+            incoming = row_to_paper(row)
+            merged = merge(stored, incoming)
+            merged_digest = digest(merged)
+            if _older(incoming.updated, stored.updated) or merged_digest == stored_digest:
+                unchanged += 1
+                continue
+            updates.append((*paper_to_row(merged)[1:], merged_digest, paper_id))
+            reindexed.append((paper_id - 1, search_words(merged)))
+            updated += 1
+
+        new_segment = prepared.segment.remap(mapping) if inserts else None
+        self._write(new_segment, inserts, updates, reindexed)
+        report.new += new
+        report.updated += updated
+        report.unchanged += unchanged
+
+    def _write(
+        self,
+        new_segment: SegmentData | None,
+        inserts: list[tuple[object, ...]],
+        updates: list[tuple[object, ...]],
+        reindexed: list[tuple[int, set[bytes]]],
+    ) -> None:
+        """Segment files first, then one transaction; on any failure nothing remains."""
+        store = self.store
+        written: list[tuple[str, int, int]] = []
+        try:
+            if new_segment is not None:
+                written.append(self._write_segment(new_segment, len(inserts)))
+            if reindexed:
+                segment = SegmentData.build(reindexed)
+                written.append(self._write_segment(segment, len(reindexed), [p for p, _ in reindexed]))
+            if written:
+                with _transaction(store):
+                    store.db.executemany(
+                        "INSERT INTO papers (id, key, arxiv_id, title, abstract, authors, author_count, "
+                        "organization, published, updated, upvotes, url, source, categories, digest) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        inserts,
+                    )
+                    store.db.executemany(
+                        "UPDATE papers SET arxiv_id = ?, title = ?, abstract = ?, authors = ?, "
+                        "author_count = ?, organization = ?, published = ?, updated = ?, upvotes = ?, "
+                        "url = ?, source = ?, categories = ?, digest = ? WHERE id = ?",
+                        updates,
+                    )
+                    store.db.executemany(
+                        "INSERT INTO segments (name, docs, postings) VALUES (?, ?, ?)", written
+                    )
+        except BaseException:
+            for name, _, _ in written:
+                shutil.rmtree(self.index_dir / name, ignore_errors=True)
+            raise
+
+    def _write_segment(
+        self, segment: SegmentData, docs: int, reindexed: Iterable[int] = ()
+    ) -> tuple[str, int, int]:
+        name = f"seg-{uuid.uuid4().hex[:12]}"
+        postings = segment.write(self.index_dir / name, reindexed)
+        return name, docs, postings
+
+
+def _latest_of_each_key(records: list[tuple[tuple[object, ...], bytes]]) -> dict[str, int]:
+    """key -> index of its record. The same key twice in a chunk: the later wins unless older."""
+    chosen: dict[str, int] = {}
+    for local, (row, _) in enumerate(records):
+        key = str(row[0])
+        earlier = chosen.get(key)
+        if earlier is not None and _older(
+            row[UPDATED_COLUMN],  # type: ignore[arg-type]
+            records[earlier][0][UPDATED_COLUMN],  # type: ignore[arg-type]
+        ):
+            continue
+        chosen[key] = local
+    return chosen
+
+
+@contextlib.contextmanager
+def _transaction(store: LibraryStore) -> Iterator[None]:
+    store.db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        store.db.execute("ROLLBACK")
+        raise
+    store.db.execute("COMMIT")
