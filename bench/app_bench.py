@@ -73,6 +73,9 @@ def main() -> None:
     )
     parser.add_argument("sizes", nargs="*", type=int, default=[1_000, 10_000, 100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep each library in DIR and reuse it (and its import figures)"
+    )
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "papershelf-bench")
     args = parser.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
@@ -82,12 +85,19 @@ def main() -> None:
         if not source.exists():
             print(f"generating {n:,} papers …", file=sys.stderr)
             write(n, source)
-        with tempfile.TemporaryDirectory() as home:
+        with tempfile.TemporaryDirectory() as scratch:
+            home = args.data / f"home-{n}" if args.reuse else Path(scratch)
             env = {**os.environ}
             for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
-                env[name] = str(Path(home) / name.lower())
-            print(f"importing {n:,} …", file=sys.stderr)
-            rate, import_rss = import_library(source, env)
+                env[name] = str(home / name.lower())
+            measured = home / "import.json"
+            if args.reuse and measured.exists():
+                rate, import_rss = json.loads(measured.read_text())
+            else:
+                print(f"importing {n:,} …", file=sys.stderr)
+                rate, import_rss = import_library(source, env)
+                home.mkdir(parents=True, exist_ok=True)
+                measured.write_text(json.dumps([rate, import_rss]))
             startups, floors, p50s, maxes, exacts, rss = [], [], [], [], [], []
             for run in range(args.runs):
                 floor = run_probe("bare", env)

@@ -20,6 +20,7 @@ MODE = sys.argv[1]
 SPAWN = float(sys.argv[2])
 KEYS = sys.argv[3:]
 SIZE = (120, 40)
+KEY_INTERVAL = 0.15  # seconds between keys: a quick typist (~7 keys/s)
 
 
 async def bare() -> dict[str, Any]:

@@ -9,9 +9,12 @@ from textual import events
 from textual.widgets import Input
 
 from helpers import list_lines, make_app, read_state_file, settle, wait_for_file
+from papershelf.library import collection as library_collection
+from papershelf.library.collection import Library
 from papershelf.model import Paper
 from papershelf.paths import state_path
 from papershelf.sources.jsonl import paper_from_dict
+from papershelf.state import StateStore
 from papershelf.text import words
 from papershelf.ui.app import PapershelfApp
 from papershelf.ui.screens.help import HelpScreen
@@ -386,14 +389,15 @@ async def test_burst_of_moves_then_open_reads_the_right_paper(sample_papers: lis
         assert [p.key for p in sample_papers if app.state.read(p.key)] == [sample_papers[-1].key]
 
 
-async def test_reader_on_the_library(tmp_path: Path, sample_papers: list[Paper]) -> None:
-    from papershelf.library.collection import Library  # noqa: PLC0415
-    from papershelf.state import StateStore  # noqa: PLC0415
-    from papershelf.ui.app import PapershelfApp  # noqa: PLC0415
+def library_app(directory: Path, papers: list[Paper]) -> PapershelfApp:
+    """The reader on a library holding ``papers``."""
+    library = Library(directory)
+    library.importer().import_papers(papers)
+    return PapershelfApp(library.collection(), StateStore(state_path()))
 
-    library = Library(tmp_path / "lib")
-    library.importer().import_papers(sample_papers)
-    app = PapershelfApp(library.collection(), StateStore(state_path()))
+
+async def test_reader_on_the_library(tmp_path: Path, sample_papers: list[Paper]) -> None:
+    app = library_app(tmp_path / "lib", sample_papers)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert count_label(app) == "54/54"
@@ -410,15 +414,8 @@ async def test_reader_on_the_library(tmp_path: Path, sample_papers: list[Paper])
 async def test_slow_filters_run_in_a_worker_and_the_newest_wins(
     tmp_path: Path, sample_papers: list[Paper], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from papershelf.library import collection as library_collection  # noqa: PLC0415
-    from papershelf.library.collection import Library  # noqa: PLC0415
-    from papershelf.state import StateStore  # noqa: PLC0415
-    from papershelf.ui.app import PapershelfApp  # noqa: PLC0415
-
     monkeypatch.setattr(library_collection, "QUICK_POSTINGS", -1)  # every query counts as slow
-    library = Library(tmp_path / "lib")
-    library.importer().import_papers(sample_papers)
-    app = PapershelfApp(library.collection(), StateStore(state_path()))
+    app = library_app(tmp_path / "lib", sample_papers)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash")
         burst(app, "minimax")

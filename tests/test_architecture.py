@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-CORE = ["model.py", "text.py", "query.py", "collection.py", "state.py", "paths.py", "sources"]
+CORE = ["model.py", "text.py", "query.py", "collection.py", "state.py", "paths.py", "sources", "library"]
 
 
 def tool(name: str) -> str:
@@ -21,15 +21,14 @@ def tool(name: str) -> str:
     return str(path)
 
 
-def test_import_linter_contract_holds() -> None:
-    result = subprocess.run(
-        [tool("lint-imports"), "--no-cache"],
-        cwd=ROOT,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=120,
+def run_tool(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [tool(name), *args], cwd=ROOT, check=False, capture_output=True, text=True, timeout=120
     )
+
+
+def test_import_linter_contract_holds() -> None:
+    result = run_tool("lint-imports", "--no-cache")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 kept, 0 broken" in result.stdout
 
@@ -57,12 +56,5 @@ def test_core_modules_import_no_ui_even_lazily() -> None:
 
 
 def test_ruff_clean() -> None:
-    result = subprocess.run(
-        [tool("ruff"), "check", "src", "tests", "bench", "scripts"],
-        cwd=ROOT,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_tool("ruff", "check", "src", "tests", "bench", "scripts")
     assert result.returncode == 0, result.stdout + result.stderr

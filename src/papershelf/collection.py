@@ -8,7 +8,7 @@ library can replace :class:`InMemoryCollection` without touching a widget.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -33,6 +33,10 @@ class PaperCollection(Protocol):
     def filter(self, query: Query, state: StateLookup) -> Sequence[int]: ...
     def is_quick(self, query: Query) -> bool:
         """Whether ``filter(query)`` is fast enough to run between two keystrokes (a few ms)."""
+        ...
+
+    def warm_up(self, stop: Callable[[], bool]) -> None:
+        """Prepare for filtering in the background (``stop()`` says when to give up)."""
         ...
 
 
@@ -103,6 +107,9 @@ class InMemoryCollection:
 
     def is_quick(self, query: Query) -> bool:
         return len(self._papers) <= QUICK_SCAN_LIMIT
+
+    def warm_up(self, stop: Callable[[], bool]) -> None:
+        self._search_indexes()
 
     def _search_indexes(self) -> list[str]:
         if self._indexes is None:

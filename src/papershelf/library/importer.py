@@ -33,6 +33,7 @@ import numpy as np
 from papershelf.library.index import SegmentData
 from papershelf.library.store import LibraryStore, digest, paper_to_row, row_to_paper
 from papershelf.model import Paper
+from papershelf.sources import reading
 from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_from_arxiv_record
 from papershelf.sources.errors import SourceError
 from papershelf.sources.jsonl import paper_from_dict
@@ -245,7 +246,9 @@ class Importer:
         report = ImportReport()
         start = time.perf_counter()
         source = str(path)
-        with path.open("rb") as handle:
+        with reading(path):
+            handle = path.open("rb")
+        with handle:
             first = next((line for line in handle if line.strip()), b"")
             arxiv = is_arxiv_snapshot(first.decode("utf-8", "replace").lstrip("\ufeff"))
             handle.seek(0)

@@ -21,7 +21,7 @@ import shutil
 import threading
 from array import array
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,7 +140,7 @@ class Segment:
 class SearchIndex:
     """All segments of a library of ``size`` papers, with a cache of per-word results."""
 
-    CACHE_SIZE = 48
+    CACHE_SIZE = 96  # one-letter prefixes (36) stay warm beside recent words
 
     def __init__(self, directory: Path, names: Sequence[str], size: int) -> None:
         self.size = size
@@ -149,9 +149,22 @@ class SearchIndex:
         self._lock = threading.Lock()
 
     def cost(self, word: str) -> int:
-        """How many postings answering ``word`` touches (to decide between now and a worker)."""
+        """How many postings answering ``word`` touches (to decide between now and a worker).
+
+        A cached word costs nothing.
+        """
+        with self._lock:
+            if word in self._cache:
+                return 0
         prefix = word.encode("utf-8")
         return sum(len(s.prefix_postings(prefix)) for s in self.segments)
+
+    def warm(self, words: Sequence[str], stop: Callable[[], bool] = lambda: False) -> None:
+        """Answer ``words`` ahead of time (e.g. every one-letter prefix, the costliest)."""
+        for word in words:
+            if stop():
+                return
+            self.word_hits(word)
 
     def word_hits(self, word: str) -> BoolArray:
         """A read-only boolean array: which papers have a word starting with ``word``."""

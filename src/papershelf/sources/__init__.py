@@ -6,6 +6,7 @@ library's importer streams JSON Lines files itself (:mod:`papershelf.library.imp
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ __all__ = [
     "load_file",
     "parse_text",
     "read_text",
+    "reading",
 ]
 
 
@@ -91,11 +93,12 @@ def _records(lines: Iterator[str], source: str) -> Iterator[tuple[int, Paper | S
             yield number, error
 
 
-def read_text(path: Path) -> str:
-    """The text of ``path`` as UTF-8, with a :class:`SourceError` for every way that can fail."""
+@contextlib.contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Turn the ways reading ``path`` fails into a :class:`SourceError` naming it."""
     name = str(path)
     try:
-        data = path.read_bytes()
+        yield
     except FileNotFoundError:
         raise SourceError(name, "no such file") from None
     except IsADirectoryError:
@@ -104,29 +107,28 @@ def read_text(path: Path) -> str:
         raise SourceError(name, "permission denied") from None
     except OSError as error:
         raise SourceError(name, f"cannot read: {error.strerror or error}") from None
+
+
+def read_text(path: Path) -> str:
+    """The text of ``path`` as UTF-8, with a :class:`SourceError` for every way that can fail."""
+    with reading(path):
+        data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise SourceError(name, "not UTF-8 text", line) from None
+        raise SourceError(str(path), "not UTF-8 text", line) from None
 
 
 def first_line(path: Path) -> bytes:
     """The first non-blank line of ``path`` (BOM removed), with :func:`read_text`'s errors."""
-    name = str(path)
-    try:
+    with reading(path):
         if path.is_dir():
-            raise SourceError(name, "is a directory, not a file")
+            raise IsADirectoryError(path)
         with path.open("rb") as handle:
             for line in handle:
                 if line.strip():
                     return line.removeprefix(b"\xef\xbb\xbf").strip()
-    except FileNotFoundError:
-        raise SourceError(name, "no such file") from None
-    except PermissionError:
-        raise SourceError(name, "permission denied") from None
-    except OSError as error:
-        raise SourceError(name, f"cannot read: {error.strerror or error}") from None
     return b""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from textual.app import App
@@ -38,6 +39,17 @@ class PapershelfApp(App[None]):
             self.sub_title = source
         if self._state_warning:
             self.notify(self._state_warning, title="Reading state", severity="warning", timeout=15)
+        self.call_after_refresh(self._freeze_garbage)
+
+    def _freeze_garbage(self) -> None:
+        """After the first frame: move everything built so far out of the collector's sight.
+
+        The collection, the widgets and Textual's own structures live as long as the app; a
+        full collection walking them all stalls a keystroke by 30-40 ms (measured at 100k
+        papers). Frozen, they are never walked again.
+        """
+        gc.collect()
+        gc.freeze()
 
     def get_default_screen(self) -> Screen[None]:
         # The main screen is the default screen (not pushed on mount), so keys typed the moment

@@ -102,6 +102,12 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.paper_list.focus()
         self._show_current()
+        self._warm_up()
+
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        worker = get_current_worker()
+        self.collection.warm_up(lambda: worker.is_cancelled)
 
     @property
     def paper_list(self) -> PaperList:

@@ -7,11 +7,12 @@ view. Swapping the view is O(1) for the widget: set ``virtual_size``, refresh, a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
@@ -23,6 +24,7 @@ from textual.strip import Strip
 from papershelf.collection import PaperCollection, PaperView, Row
 from papershelf.query import StateLookup
 
+MARKER_WIDTH = 4
 DATE_WIDTH = 10
 UPVOTE_WIDTH = 4
 
@@ -75,6 +77,7 @@ class PaperList(ScrollView, can_focus=True):
         self.collection = collection
         self.state = state
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._style_cache: dict[tuple[object, ...], RowStyles] = {}
         self._last_highlighted: int | None = -1
 
     # -- what is highlighted ---------------------------------------------------------------
@@ -159,12 +162,13 @@ class PaperList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         position = int(self.scroll_offset.y) + y
-        base = self.rich_style
         if position >= len(self.view):
+            styles = self._row_styles(read=False, selected=False)
             if position == 0:
-                empty = Text("  No papers match.", style=self.get_component_rich_style("paper-list--empty"))
-                return self._strip(empty, width, base)
-            return Strip.blank(width, base)
+                return Strip([Segment("  No papers match.", styles.empty)]).adjust_cell_length(
+                    width, styles.text
+                )
+            return Strip.blank(width, styles.text)
         index = int(self.view.indices[position])
         row = self.collection.row(index)
         starred = self.state.starred(row.key)
@@ -177,30 +181,60 @@ class PaperList(ScrollView, can_focus=True):
             self._cache[cache_key] = strip
         return strip
 
-    def _render_row(self, row: Row, *, starred: bool, read: bool, selected: bool, width: int) -> Strip:
-        style = self.rich_style
-        meta_style = self.get_component_rich_style("paper-list--meta")
-        if read:
-            style += self.get_component_rich_style("paper-list--read")
-        if selected:
-            style += self.get_component_rich_style("paper-list--cursor")
-        marker = Text(" ")
-        marker.append("★" if starred else " ", self.get_component_rich_style("paper-list--star"))
-        marker.append(" " if read else "•", self.get_component_rich_style("paper-list--unread"))
-        marker.append(" ")
-        right = Text(" ")
-        right.append((row.published or "—").rjust(DATE_WIDTH), meta_style)
-        right.append(f"▲{row.upvotes}".rjust(UPVOTE_WIDTH + 1), meta_style)
-        right.append(" ")
-        title_width = max(0, width - marker.cell_len - right.cell_len)
-        title_text = Text(row.title, no_wrap=True, overflow="ellipsis")
-        title_text.truncate(title_width, overflow="ellipsis", pad=True)
-        line = Text.assemble(marker, title_text, right)
-        line.truncate(width, pad=True)
-        return self._strip(line, width, style)
+    def _row_styles(self, *, read: bool, selected: bool) -> RowStyles:
+        """The rich styles of one kind of row, computed once per focus state and theme."""
+        key = (read, selected, self.has_focus, self.app.theme)
+        styles = self._style_cache.get(key)
+        if styles is None:
+            text = self.rich_style
+            if read:
+                text += self.get_component_rich_style("paper-list--read")
+            if selected:
+                text += self.get_component_rich_style("paper-list--cursor")
+            styles = RowStyles(
+                text=text,
+                star=text + self.get_component_rich_style("paper-list--star"),
+                unread=text + self.get_component_rich_style("paper-list--unread"),
+                meta=text + self.get_component_rich_style("paper-list--meta"),
+                empty=text + self.get_component_rich_style("paper-list--empty"),
+            )
+            self._style_cache[key] = styles
+        return styles
 
-    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+    def _render_row(self, row: Row, *, starred: bool, read: bool, selected: bool, width: int) -> Strip:
+        """`` ★• Title…   2024-09-06  ▲12 ``, built straight from segments (a row is drawn
+        for every line scrolled into view, so this stays cheap)."""
+        styles = self._row_styles(read=read, selected=selected)
+        right = f" {(row.published or '—'):>{DATE_WIDTH}}{'▲' + str(row.upvotes):>{UPVOTE_WIDTH + 1}} "
+        title_width = max(0, width - MARKER_WIDTH - len(right))
         segments = [
-            Segment(s.text, style + s.style if s.style else style) for s in text.render(self.app.console)
+            Segment(" ", styles.text),
+            Segment("★" if starred else " ", styles.star),
+            Segment(" " if read else "•", styles.unread),
+            Segment(" ", styles.text),
+            Segment(fit(row.title, title_width), styles.text),
+            Segment(right, styles.meta),
         ]
-        return Strip(segments).adjust_cell_length(width, style)
+        return Strip(segments).adjust_cell_length(width, styles.text)
+
+
+@dataclass(frozen=True, slots=True)
+class RowStyles:
+    text: Style
+    star: Style
+    unread: Style
+    meta: Style
+    empty: Style
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal cells with an ellipsis, or padded to it."""
+    if width <= 0:
+        return ""
+    if text.isascii():
+        if len(text) <= width:
+            return text.ljust(width)
+        return text[: width - 1] + "…"
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
