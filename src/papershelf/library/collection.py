@@ -6,15 +6,16 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from papershelf.collection import Row
-from papershelf.library.importer import Importer
-from papershelf.library.index import BoolArray, SearchIndex
 from papershelf.library.store import LibraryStore
 from papershelf.model import Paper
 from papershelf.query import Query, StateLookup, word_index
+
+if TYPE_CHECKING:
+    from papershelf.library.importer import Importer
+    from papershelf.library.index import BoolArray, SearchIndex
 
 PAGE = 256
 # Libraries at least this large warm the one-letter prefixes in the background after start.
@@ -38,12 +39,20 @@ class Library:
         return (directory / "library.sqlite").exists()
 
     def importer(self) -> Importer:
+        from papershelf.library.importer import Importer  # noqa: PLC0415 - numpy: not at start-up
+
         return Importer(self.store, self.index_dir)
 
     def collection(self) -> LibraryCollection:
         names = [name for name, _, _ in self.store.segments()]
         size = self.store.count()
-        return LibraryCollection(self.store, SearchIndex(self.index_dir, names, size))
+
+        def load_index() -> SearchIndex:
+            from papershelf.library.index import SearchIndex  # noqa: PLC0415 - numpy: ~100 ms
+
+            return SearchIndex(self.index_dir, names, size)
+
+        return LibraryCollection(self.store, load_index, size)
 
     def close(self) -> None:
         self.store.close()
@@ -57,16 +66,26 @@ class LibraryCollection:
     reading state (tags, starred, read) and returns a numpy array of positions.
     """
 
-    def __init__(self, store: LibraryStore, index: SearchIndex) -> None:
+    def __init__(self, store: LibraryStore, load_index: Callable[[], SearchIndex], size: int) -> None:
         self.store = store
-        self.index = index
-        self._size = index.size
+        self._load_index = load_index
+        self._index: SearchIndex | None = None
+        self._index_lock = threading.Lock()
+        self._size = size
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self._positions: dict[str, int] = {}  # key -> position, for keys in the reading state
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return self._size
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index, loaded on first use: the first rows paint without waiting for it."""
+        with self._index_lock:
+            if self._index is None:
+                self._index = self._load_index()
+            return self._index
 
     def row(self, index: int) -> Row:
         page_number, offset = divmod(int(index), PAGE)
@@ -100,6 +119,8 @@ class LibraryCollection:
         return {k: known[k] for k in keys if known.get(k, -1) >= 0}
 
     def _mask_of(self, keys: Iterable[str]) -> BoolArray:
+        import numpy as np  # noqa: PLC0415
+
         mask = np.zeros(self._size, dtype=np.bool_)
         positions = list(self._positions_of(keys).values())
         if positions:
@@ -111,9 +132,11 @@ class LibraryCollection:
         return [key for key, tags in tagged.items() if needle in word_index(" ".join(tags))]
 
     def warm_up(self, stop: Callable[[], bool]) -> None:
-        """Precompute the one-letter prefixes: the first key typed is then as fast as the rest."""
+        """Load the index, and in a large library precompute the one-letter prefixes, so the
+        first key typed is as fast as the rest."""
+        index = self.index
         if self._size >= WARM_UP_SIZE:
-            self.index.warm(list(WARM_UP_PREFIXES), stop)
+            index.warm(list(WARM_UP_PREFIXES), stop)
 
     def is_quick(self, query: Query) -> bool:
         return sum(self.index.cost(word) for word in query.words) <= QUICK_POSTINGS
@@ -121,6 +144,8 @@ class LibraryCollection:
     def filter(self, query: Query, state: StateLookup) -> Sequence[int]:
         if query.is_empty:
             return range(self._size)
+        import numpy as np  # noqa: PLC0415 - loaded already with the index
+
         mask: BoolArray | None = None
         tagged = state.tagged() if query.words else {}
         for word in query.words:
