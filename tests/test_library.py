@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -216,3 +218,37 @@ def test_library_filter_matches_the_scan_on_the_sample(library: Library, sample_
             for unread in (False, True):
                 query = Query(text, starred, unread)
                 assert list(collection.filter(query, state)) == list(reference.filter(query, state)), query
+
+
+def test_ctrl_c_right_after_a_commit_keeps_that_batch_whole(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signal lands just after COMMIT returns: the batch must stay, files included."""
+    import signal  # noqa: PLC0415
+
+    from papershelf.library import importer as importer_module  # noqa: PLC0415
+
+    original = importer_module._transaction
+    commits = 0
+
+    @contextlib.contextmanager
+    def transaction_then_ctrl_c(store: object) -> Iterator[None]:
+        nonlocal commits
+        with original(store):  # type: ignore[arg-type]
+            yield
+        commits += 1
+        if commits == 2:
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(importer_module, "_transaction", transaction_then_ctrl_c)
+    path = write_jsonl(
+        tmp_path / "big.jsonl", [arxiv_record(i, f"Paper {i}", f"word{i}") for i in range(100)]
+    )
+    report = library.importer().import_jsonl(path, chunk_size=20)
+    assert report.interrupted
+    assert report.new == 40
+    reopened = Library(tmp_path / "lib")
+    assert reopened.store.count() == 40
+    names = [name for name, _, _ in reopened.store.segments()]
+    assert sorted(p.name for p in reopened.index_dir.iterdir()) == sorted(names)
+    assert titles(reopened, "word39") == ["Paper 39"]

@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import threading
 import time
 import uuid
 from collections import deque
@@ -341,10 +342,14 @@ class Importer:
             updated += 1
 
         new_segment = prepared.segment.remap(mapping) if inserts else None
-        self._write(new_segment, inserts, updates, reindexed)
-        report.new += new
-        report.updated += updated
-        report.unchanged += unchanged
+        # Ctrl-C is held off while the batch is written and counted (a few milliseconds):
+        # arriving right after the COMMIT, it would otherwise make the clean-up delete the
+        # segment files of a batch that is already in the library.
+        with _interrupts_deferred():
+            self._write(new_segment, inserts, updates, reindexed)
+            report.new += new
+            report.updated += updated
+            report.unchanged += unchanged
 
     def _write(
         self,
@@ -405,6 +410,26 @@ def _latest_of_each_key(records: list[tuple[tuple[object, ...], bytes]]) -> dict
             continue
         chosen[key] = local
     return chosen
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Ctrl-C during the block is remembered and raised when the block is done.
+
+    (Blocking the signal would not do: a process-directed signal may land on another thread,
+    and Python then runs its handler in the main thread anyway.)
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: pending.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pending:
+        raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
