@@ -27,6 +27,7 @@ text, papershelf JSON Lines or the arXiv metadata snapshot (the format is read f
 Reading state (stars, tags, read marks) is kept in the user's config directory.
 
   papershelf add FILE ...   import lists into the library (run 'papershelf add --help')
+  papershelf fetch SOURCE   fetch from Hugging Face or arXiv into the library ('papershelf fetch --help')
 """
 
 EPILOG = """\
@@ -86,6 +87,10 @@ def error(message: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["fetch"]:
+        from papershelf.cli_fetch import run_fetch  # noqa: PLC0415
+
+        return run_fetch(argv[1:])
     if argv[:1] == ["add"]:
         from papershelf.cli_add import run_add  # noqa: PLC0415
 

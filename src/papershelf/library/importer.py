@@ -33,7 +33,7 @@ import numpy as np
 
 from papershelf.library.index import SegmentData
 from papershelf.library.store import LibraryStore, digest, paper_to_row, row_to_paper
-from papershelf.model import Paper
+from papershelf.model import Paper, title_key
 from papershelf.sources import reading
 from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_from_arxiv_record
 from papershelf.sources.errors import SourceError
@@ -314,6 +314,7 @@ class Importer:
         chosen = _latest_of_each_key(records)
         duplicates = len(records) - len(chosen)
         existing = store.existing(list(chosen))
+        existing.update(self._same_paper_elsewhere(chosen, records, existing))
         next_id = store.max_id() + 1
         mapping = np.full(len(records), -1, dtype=np.int64)
         inserts: list[tuple[object, ...]] = []
@@ -325,7 +326,7 @@ class Importer:
             row, record_digest = records[local]
             known = existing.get(key)
             if known is None:
-                inserts.append((next_id, *row, record_digest))
+                inserts.append((next_id, *row, record_digest, title_key(str(row[2]))))
                 mapping[local] = next_id - 1
                 next_id += 1
                 new += 1
@@ -337,7 +338,7 @@ class Importer:
             if _older(incoming.updated, stored.updated) or merged_digest == stored_digest:
                 unchanged += 1
                 continue
-            updates.append((*paper_to_row(merged)[1:], merged_digest, paper_id))
+            updates.append((*paper_to_row(merged)[1:], merged_digest, title_key(merged.title), paper_id))
             reindexed.append((paper_id - 1, search_words(merged)))
             updated += 1
 
@@ -371,14 +372,14 @@ class Importer:
                 with _transaction(store):
                     store.db.executemany(
                         "INSERT INTO papers (id, key, arxiv_id, title, abstract, authors, author_count, "
-                        "organization, published, updated, upvotes, url, source, categories, digest) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "organization, published, updated, upvotes, url, source, categories, digest, "
+                        "title_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         inserts,
                     )
                     store.db.executemany(
                         "UPDATE papers SET arxiv_id = ?, title = ?, abstract = ?, authors = ?, "
                         "author_count = ?, organization = ?, published = ?, updated = ?, upvotes = ?, "
-                        "url = ?, source = ?, categories = ?, digest = ? WHERE id = ?",
+                        "url = ?, source = ?, categories = ?, digest = ?, title_key = ? WHERE id = ?",
                         updates,
                     )
                     store.db.executemany(
@@ -388,6 +389,36 @@ class Importer:
             for name, _, _ in written:
                 shutil.rmtree(self.index_dir / name, ignore_errors=True)
             raise
+
+    def _same_paper_elsewhere(
+        self,
+        chosen: dict[str, int],
+        records: list[tuple[tuple[object, ...], bytes]],
+        existing: dict[str, tuple[int, bytes, Paper]],
+    ) -> dict[str, tuple[int, bytes, Paper]]:
+        """Incoming keys not in the library that name a stored paper all the same: the same arXiv
+        id, or the same normalised title (a page-text paper, keyed by title, fetched later from
+        arXiv). They update that paper, which keeps its key and so its reading state. Titles only
+        match where at most one side has an arXiv id."""
+        unmatched = {key: records[local][0] for key, local in chosen.items() if key not in existing}
+        if not unmatched:
+            return {}
+        ids = {str(row[1]): key for key, row in unmatched.items() if row[1]}
+        titles = {title_key(str(row[2])): key for key, row in unmatched.items()}
+        by_id, by_title = self.store.same_paper(list(ids), list(titles))
+        found: dict[str, tuple[int, bytes, Paper]] = {}
+        taken = {known[0] for known in existing.values()}
+        for key, row in unmatched.items():
+            match = by_id.get(str(row[1])) if row[1] else None
+            if match is None:
+                match = by_title.get(title_key(str(row[2])))
+                # Two different arXiv ids are two papers, whatever their titles.
+                if match is not None and row[1] and match[2].arxiv_id and match[2].arxiv_id != row[1]:
+                    match = None
+            if match is not None and match[0] not in taken:
+                found[key] = match
+                taken.add(match[0])
+        return found
 
     def _write_segment(
         self, segment: SegmentData, docs: int, reindexed: Iterable[int] = ()

@@ -28,8 +28,11 @@ CREATE TABLE IF NOT EXISTS papers (
     url TEXT,
     source TEXT NOT NULL DEFAULT '',
     categories TEXT NOT NULL DEFAULT '',
-    digest BLOB NOT NULL
+    digest BLOB NOT NULL,
+    title_key TEXT NOT NULL DEFAULT ''
 );
+CREATE INDEX IF NOT EXISTS papers_arxiv_id ON papers (arxiv_id);
+CREATE INDEX IF NOT EXISTS papers_title_key ON papers (title_key);
 CREATE TABLE IF NOT EXISTS segments (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
@@ -184,6 +187,21 @@ class LibraryStore:
             for row in self.db.execute(query, chunk):
                 out[row[2]] = (row[0], row[1], row_to_paper(row[2:]))
         return out
+
+    def same_paper(
+        self, arxiv_ids: Sequence[str], title_keys: Sequence[str]
+    ) -> tuple[dict[str, tuple[int, bytes, Paper]], dict[str, tuple[int, bytes, Paper]]]:
+        """Stored papers known under another key: by arXiv id, and by normalised title."""
+        by_id: dict[str, tuple[int, bytes, Paper]] = {}
+        by_title: dict[str, tuple[int, bytes, Paper]] = {}
+        for column, values, out in (("arxiv_id", arxiv_ids, by_id), ("title_key", title_keys, by_title)):
+            for start in range(0, len(values), 500):
+                chunk = list(values[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT id, digest, {column}, {COLUMNS} FROM papers WHERE {column} IN ({marks})"
+                for row in self.db.execute(query, chunk):
+                    out.setdefault(row[2], (row[0], row[1], row_to_paper(row[3:])))
+        return by_id, by_title
 
     def max_id(self) -> int:
         row = self.db.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()

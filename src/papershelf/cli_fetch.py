@@ -1,0 +1,87 @@
+"""``papershelf fetch SOURCE ...``: fetch papers into the library."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from papershelf.fetch.client import Fetcher, FetchError, FetchResult, SourceConfig
+from papershelf.library.collection import Library
+from papershelf.library.store import LibraryError
+from papershelf.paths import library_dir
+
+EXIT_NETWORK = 1
+EXIT_USAGE = 2
+
+
+def build_fetch_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="papershelf fetch",
+        description=(
+            "Fetch papers from a live source into the library, then print one line: new / updated "
+            "/ unchanged / skipped. Runs without a terminal too (cron): no prompts; exit 0 on "
+            "success, 1 on a network or server error (with a one-line reason). Base URLs and the "
+            "timeout come from PAPERSHELF_HF_URL, PAPERSHELF_ARXIV_URL, PAPERSHELF_RSS_URL and "
+            "PAPERSHELF_TIMEOUT (seconds)."
+        ),
+    )
+    sources = parser.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    hf = sources.add_parser("hf", help="Hugging Face Daily Papers (the latest day by default)")
+    when = hf.add_mutually_exclusive_group()
+    when.add_argument("--date", metavar="YYYY-MM-DD")
+    when.add_argument("--week", metavar="YYYY-Www")
+    when.add_argument("--month", metavar="YYYY-MM")
+    search = sources.add_parser("hf-search", help="Hugging Face paper search")
+    search.add_argument("query")
+    search.add_argument("--max", type=int, default=50)
+    arxiv = sources.add_parser("arxiv", help="the arXiv API (a search_query such as 'all:scaling')")
+    arxiv.add_argument("query")
+    arxiv.add_argument("--max", type=int, default=100)
+    rss = sources.add_parser("arxiv-rss", help="arXiv listing feeds, e.g. cs.LG cs.CL")
+    rss.add_argument("categories", nargs="+", metavar="CAT")
+    return parser
+
+
+def fetch(fetcher: Fetcher, args: argparse.Namespace) -> tuple[str, FetchResult]:
+    if args.source == "hf":
+        result = fetcher.hf_daily(date=args.date, week=args.week, month=args.month)
+        return "Hugging Face daily papers", result
+    if args.source == "hf-search":
+        return f"Hugging Face search {args.query!r}", fetcher.hf_search(args.query, args.max)
+    if args.source == "arxiv":
+        return f"arXiv {args.query!r}", fetcher.arxiv_query(args.query, args.max)
+    return f"arXiv feeds {' '.join(args.categories)}", fetcher.arxiv_rss(args.categories)
+
+
+def run_fetch(argv: Sequence[str]) -> int:
+    args = build_fetch_parser().parse_args(argv)
+    console = Console(stderr=True)
+    try:
+        config = SourceConfig.from_env()
+    except FetchError as error:
+        print(f"papershelf: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    fetcher = Fetcher(config)
+    try:
+        with console.status("fetching…") if console.is_terminal else contextlib.nullcontext():
+            name, result = fetch(fetcher, args)
+    except FetchError as error:
+        print(f"papershelf: fetch failed: {error}", file=sys.stderr)
+        return EXIT_NETWORK
+    finally:
+        fetcher.close()
+    try:
+        library = Library(library_dir())
+    except LibraryError as error:
+        print(f"papershelf: cannot open the library: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        report = library.importer().import_papers(result.papers)
+    finally:
+        library.close()
+    print(f"papershelf: {name}: {report.summary()}, {result.skipped} skipped")
+    return 0
