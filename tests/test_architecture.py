@@ -11,7 +11,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-CORE = ["model.py", "text.py", "query.py", "collection.py", "state.py", "paths.py", "sources", "library", "fetch"]
+CORE = [
+    "model.py",
+    "text.py",
+    "query.py",
+    "collection.py",
+    "state.py",
+    "paths.py",
+    "sources",
+    "library",
+    "fetch",
+]
 
 
 def tool(name: str) -> str:
