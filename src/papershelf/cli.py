@@ -12,7 +12,7 @@ from papershelf import __version__
 from papershelf.collection import InMemoryCollection, PaperCollection, merge_papers
 from papershelf.model import Paper
 from papershelf.paths import bundled_list, library_dir, state_path
-from papershelf.sources import SourceError, dump_jsonl, load_file
+from papershelf.sources import SourceError, dump_bibtex, dump_jsonl, load_file
 from papershelf.state import write_atomic
 
 EXIT_BAD_INPUT = 2
@@ -49,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         metavar="OUT",
-        help="write the loaded papers to OUT as papershelf JSON Lines and exit (no reader)",
+        help="write the loaded papers to OUT and exit (no reader): BibTeX when OUT ends in .bib, "
+        "else papershelf JSON Lines",
     )
     parser.add_argument(
         "--state-path", action="store_true", help="print where the reading state is kept and exit"
@@ -109,8 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         error(str(err))
         return EXIT_BAD_INPUT
     if args.output is not None:
+        bibtex = args.output.suffix.lower() == ".bib"
         try:
-            write_atomic(args.output, dump_jsonl(papers))
+            write_atomic(args.output, dump_bibtex(papers) if bibtex else dump_jsonl(papers))
         except OSError as err:
             error(f"{args.output}: cannot write: {err.strerror or err}")
             return EXIT_BAD_INPUT

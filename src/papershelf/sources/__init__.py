@@ -13,6 +13,7 @@ from pathlib import Path
 
 from papershelf.model import Paper
 from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_from_arxiv_record
+from papershelf.sources.bibtex import dump_bibtex, looks_like_bibtex, parse_bibtex
 from papershelf.sources.errors import SourceError
 from papershelf.sources.hf_page import looks_like_hf_page, parse_hf_page
 from papershelf.sources.jsonl import dump_jsonl, paper_from_dict, parse_jsonl
@@ -20,6 +21,7 @@ from papershelf.sources.jsonl import dump_jsonl, paper_from_dict, parse_jsonl
 __all__ = [
     "SourceError",
     "detect_format",
+    "dump_bibtex",
     "dump_jsonl",
     "first_line",
     "load_file",
@@ -46,6 +48,8 @@ def detect_format(text: str) -> str | None:
         return "arxiv-snapshot" if looks_like_arxiv_record(_first_object(head)) else "jsonl"
     if head.startswith("["):
         return "jsonl"
+    if looks_like_bibtex(text):
+        return "bibtex"
     if looks_like_hf_page(text):
         return "hf-page"
     return None
@@ -65,12 +69,14 @@ def parse_text(text: str, source: str) -> list[Paper]:
                 raise item
             papers.append(item)
         return papers
+    if fmt == "bibtex":
+        return parse_bibtex(text, source)
     if fmt == "hf-page":
         return parse_hf_page(text, source)
     raise SourceError(
         source,
-        "not a format papershelf reads (Daily Papers page text, papershelf JSON Lines "
-        "or the arXiv metadata snapshot)",
+        "not a format papershelf reads (Daily Papers page text, papershelf JSON Lines, "
+        "BibTeX or the arXiv metadata snapshot)",
     )
 
 
