@@ -184,3 +184,27 @@ def test_same_paper_from_two_sources_is_one_paper_keeping_its_state(
     assert list(collection.filter(Query("ocr"), state)) == [0]
     # The same papers again, now known by arXiv id: nothing changes.
     assert library.importer().import_papers(fetched).unchanged == 3
+
+
+def test_fetch_answers_from_the_cache_within_max_age(server: FixtureServer) -> None:
+    server.route("/api/papers/search", Reply.fixture("hf_search.json"))
+    first = run_fetch(server, "hf-search", "scaling")
+    assert first.returncode == 0, first.stderr
+    second = run_fetch(server, "hf-search", "scaling")
+    assert "(from cache: 1 of 1)" in second.stdout
+    assert len(server.requests) == 1  # the server was asked once
+    third = run_fetch(server, "--max-age", "0", "hf-search", "scaling")
+    assert "from cache" not in third.stdout
+    assert len(server.requests) == 2
+
+
+def test_cache_expires(tmp_path: Path) -> None:
+    from papershelf.fetch.cache import ResponseCache  # noqa: PLC0415
+
+    now = [1000.0]
+    cache = ResponseCache(tmp_path, clock=lambda: now[0])
+    cache.put("http://x/api", {"q": "a"}, b"body")
+    assert cache.get("http://x/api", {"q": "a"}, max_age=60) == b"body"
+    assert cache.get("http://x/api", {"q": "b"}, max_age=60) is None
+    now[0] += 61
+    assert cache.get("http://x/api", {"q": "a"}, max_age=60) is None

@@ -9,11 +9,13 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
+from papershelf.fetch.cache import ResponseCache
 from papershelf.fetch.client import Fetcher, FetchError, FetchResult, SourceConfig
 from papershelf.library.collection import Library
 from papershelf.library.store import LibraryError
-from papershelf.paths import library_dir
+from papershelf.paths import cache_dir, library_dir
 
+DEFAULT_MAX_AGE = 300.0
 EXIT_NETWORK = 1
 EXIT_USAGE = 2
 
@@ -28,6 +30,13 @@ def build_fetch_parser() -> argparse.ArgumentParser:
             "timeout come from PAPERSHELF_HF_URL, PAPERSHELF_ARXIV_URL, PAPERSHELF_RSS_URL and "
             "PAPERSHELF_TIMEOUT (seconds)."
         ),
+    )
+    parser.add_argument(
+        "--max-age",
+        type=float,
+        default=DEFAULT_MAX_AGE,
+        metavar="SECONDS",
+        help=f"answer from a cached response younger than this (default {DEFAULT_MAX_AGE:g}; 0 always asks)",
     )
     sources = parser.add_subparsers(dest="source", required=True, metavar="SOURCE")
     hf = sources.add_parser("hf", help="Hugging Face Daily Papers (the latest day by default)")
@@ -65,7 +74,7 @@ def run_fetch(argv: Sequence[str]) -> int:
     except FetchError as error:
         print(f"papershelf: {error}", file=sys.stderr)
         return EXIT_USAGE
-    fetcher = Fetcher(config)
+    fetcher = Fetcher(config, cache=ResponseCache(cache_dir() / "http"), max_age=args.max_age)
     try:
         with console.status("fetching…") if console.is_terminal else contextlib.nullcontext():
             name, result = fetch(fetcher, args)
@@ -83,5 +92,6 @@ def run_fetch(argv: Sequence[str]) -> int:
         report = library.importer().import_papers(result.papers)
     finally:
         library.close()
-    print(f"papershelf: {name}: {report.summary()}, {result.skipped} skipped")
+    cached = f" (from cache: {fetcher.cached_answers} of {result.requests})" if fetcher.cached_answers else ""
+    print(f"papershelf: {name}: {report.summary()}, {result.skipped} skipped{cached}")
     return 0

@@ -18,6 +18,10 @@ def state_path() -> Path:
     return config_dir() / "state.toml"
 
 
+def cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def library_dir() -> Path:
     """The persistent library (SQLite database and search index)."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "library"

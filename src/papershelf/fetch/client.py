@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from papershelf import __version__
+from papershelf.fetch.cache import ResponseCache
 from papershelf.model import Paper
 from papershelf.sources.arxiv_atom import parse_arxiv_atom
 from papershelf.sources.arxiv_rss import parse_arxiv_rss
@@ -77,6 +78,8 @@ class Fetcher:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         on_request: Callable[[str], None] | None = None,
+        cache: ResponseCache | None = None,
+        max_age: float = 0.0,
     ) -> None:
         self.config = config
         self.client = client or httpx.Client(
@@ -86,6 +89,9 @@ class Fetcher:
         self.clock = clock
         self.on_request = on_request
         self._last_arxiv: float | None = None
+        self.cache = cache
+        self.max_age = max_age
+        self.cached_answers = 0
 
     def close(self) -> None:
         self.client.close()
@@ -93,7 +99,21 @@ class Fetcher:
     # -- transport -------------------------------------------------------------------------
 
     def get(self, url: str, params: Mapping[str, str | int] | None = None, *, arxiv: bool = False) -> bytes:
-        """GET with retries: throttling (429, ``Rate exceeded.``) and 5xx gateway errors back off."""
+        """GET with retries: throttling (429, ``Rate exceeded.``) and 5xx gateway errors back off.
+
+        A cached answer younger than ``max_age`` is returned without asking the server.
+        """
+        if self.cache is not None:
+            cached = self.cache.get(url, params, self.max_age)
+            if cached is not None:
+                self.cached_answers += 1
+                return cached
+        body = self._get(url, params, arxiv=arxiv)
+        if self.cache is not None:
+            self.cache.put(url, params, body)
+        return body
+
+    def _get(self, url: str, params: Mapping[str, str | int] | None, *, arxiv: bool) -> bytes:
         wait = self.config.backoff
         for attempt in range(self.config.retries + 1):
             if arxiv:
