@@ -208,3 +208,66 @@ def test_cache_expires(tmp_path: Path) -> None:
     assert cache.get("http://x/api", {"q": "b"}, max_age=60) is None
     now[0] += 61
     assert cache.get("http://x/api", {"q": "a"}, max_age=60) is None
+
+
+async def test_r_in_the_reader_refetches_and_keeps_filter_and_cursor(
+    server: FixtureServer, monkeypatch: pytest.MonkeyPatch, sample_path: Path
+) -> None:
+    from papershelf.library.collection import Library  # noqa: PLC0415
+    from papershelf.paths import cache_dir, library_dir, state_path  # noqa: PLC0415
+    from papershelf.sources import load_file  # noqa: PLC0415
+    from papershelf.state import StateStore  # noqa: PLC0415
+    from papershelf.ui.app import PapershelfApp  # noqa: PLC0415
+    from papershelf.ui.refetch import library_refetcher  # noqa: PLC0415
+    from papershelf.ui.widgets.filter_box import FilterStatus  # noqa: PLC0415
+    from papershelf.ui.widgets.paper_list import PaperList  # noqa: PLC0415
+
+    for name, value in (("HF_URL", server.url), ("ARXIV_URL", server.url), ("RSS_URL", server.url)):
+        monkeypatch.setenv(f"PAPERSHELF_{name}", value)
+    monkeypatch.setenv("PAPERSHELF_ARXIV_INTERVAL", "0")
+    server.route("/rss/cs.LG", Reply.fixture("arxiv_rss_empty.xml"), Reply.fixture("arxiv_rss_cs_LG.xml"))
+    assert run_fetch(server, "arxiv-rss", "cs.LG").returncode == 0  # an empty weekend feed: 0 new
+    Library(library_dir()).importer().import_papers(load_file(sample_path))
+
+    library = Library(library_dir(), readonly=True)
+    app = PapershelfApp(
+        library.collection(),
+        StateStore(state_path()),
+        refetcher=library_refetcher(library_dir(), cache_dir() / "x"),
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"scaling", "enter", "j")
+        status = app.screen.query_one(FilterStatus)
+        plist = app.screen.query_one(PaperList)
+        before = plist.current_index
+        assert status.view.count_label.endswith("/54")
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert status.view.count_label.endswith("/56")  # two new papers, one matches "scaling"
+        assert app.screen.search.text == "scaling"  # the filter stays
+        assert plist.current_index == before  # and so does the cursor's paper
+        assert not status.fetching
+        assert any("2 new" in n.message for n in app._notifications)
+        # The server fails: a message, and the reader goes on with what it has.
+        server.route("/rss/cs.LG", Reply(500, b"down"))
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("HTTP 500" in n.message for n in app._notifications)
+        assert status.view.count_label.endswith("/56")
+
+
+async def test_r_is_no_key_for_a_list_opened_from_files(sample_path: Path) -> None:
+    from helpers import make_app  # noqa: PLC0415
+    from papershelf.sources import load_file  # noqa: PLC0415
+
+    app = make_app(load_file(sample_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        shown = {b.id for _, b, enabled, _ in app.active_bindings.values() if b.show}
+        assert "library.refetch" not in shown
+        assert "paper.star" in shown
+        await pilot.press("R")  # nothing happens, nothing breaks
+        await pilot.pause()
+        assert not app._notifications

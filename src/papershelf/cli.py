@@ -11,7 +11,7 @@ from pathlib import Path
 from papershelf import __version__
 from papershelf.collection import InMemoryCollection, PaperCollection, merge_papers
 from papershelf.model import Paper
-from papershelf.paths import bundled_list, library_dir, state_path
+from papershelf.paths import bundled_list, cache_dir, library_dir, state_path
 from papershelf.sources import SourceError, dump_bibtex, dump_jsonl, load_file
 from papershelf.state import write_atomic
 
@@ -121,6 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from papershelf.state import StateStore  # noqa: PLC0415
     from papershelf.ui.app import PapershelfApp  # noqa: PLC0415 - keep --help and errors fast
+    from papershelf.ui.refetch import library_refetcher  # noqa: PLC0415
 
     collection: PaperCollection
     if library is not None:
@@ -132,7 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Everything built so far lives as long as the app: keep the collector off it.
     gc.collect()
     gc.freeze()
-    app = PapershelfApp(collection, StateStore(state_path()), source=label)
+    refetcher = library_refetcher(library_dir(), cache_dir() / "http") if library is not None else None
+    app = PapershelfApp(collection, StateStore(state_path()), source=label, refetcher=refetcher)
     app.run()
     return 0
 

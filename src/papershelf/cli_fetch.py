@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import time
 from collections.abc import Sequence
 
 from rich.console import Console
 
 from papershelf.fetch.cache import ResponseCache
-from papershelf.fetch.client import Fetcher, FetchError, FetchResult, SourceConfig
+from papershelf.fetch.client import Fetcher, FetchError, SourceConfig
+from papershelf.fetch.refresh import run_spec, spec
 from papershelf.library.collection import Library
 from papershelf.library.store import LibraryError
 from papershelf.paths import cache_dir, library_dir
@@ -55,15 +57,15 @@ def build_fetch_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def fetch(fetcher: Fetcher, args: argparse.Namespace) -> tuple[str, FetchResult]:
+def spec_of(args: argparse.Namespace) -> str:
+    """The fetch as stored in the library, so the reader's R can repeat it."""
     if args.source == "hf":
-        result = fetcher.hf_daily(date=args.date, week=args.week, month=args.month)
-        return "Hugging Face daily papers", result
+        return spec("hf", date=args.date, week=args.week, month=args.month)
     if args.source == "hf-search":
-        return f"Hugging Face search {args.query!r}", fetcher.hf_search(args.query, args.max)
+        return spec("hf-search", query=args.query, limit=args.max)
     if args.source == "arxiv":
-        return f"arXiv {args.query!r}", fetcher.arxiv_query(args.query, args.max)
-    return f"arXiv feeds {' '.join(args.categories)}", fetcher.arxiv_rss(args.categories)
+        return spec("arxiv", query=args.query, max_results=args.max)
+    return spec("arxiv-rss", categories=args.categories)
 
 
 def run_fetch(argv: Sequence[str]) -> int:
@@ -77,7 +79,7 @@ def run_fetch(argv: Sequence[str]) -> int:
     fetcher = Fetcher(config, cache=ResponseCache(cache_dir() / "http"), max_age=args.max_age)
     try:
         with console.status("fetching…") if console.is_terminal else contextlib.nullcontext():
-            name, result = fetch(fetcher, args)
+            name, result = run_spec(fetcher, spec_of(args))
     except FetchError as error:
         print(f"papershelf: fetch failed: {error}", file=sys.stderr)
         return EXIT_NETWORK
@@ -90,6 +92,7 @@ def run_fetch(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     try:
         report = library.importer().import_papers(result.papers)
+        library.store.record_fetch(spec_of(args), time.time())
     finally:
         library.close()
     cached = f" (from cache: {fetcher.cached_answers} of {result.requests})" if fetcher.cached_answers else ""

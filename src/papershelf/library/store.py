@@ -40,6 +40,10 @@ CREATE TABLE IF NOT EXISTS segments (
     postings INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS fetches (
+    spec TEXT PRIMARY KEY,
+    last REAL NOT NULL
+);
 """
 
 COLUMNS = (
@@ -202,6 +206,17 @@ class LibraryStore:
                 for row in self.db.execute(query, chunk):
                     out.setdefault(row[2], (row[0], row[1], row_to_paper(row[3:])))
         return by_id, by_title
+
+    def record_fetch(self, spec: str, when: float) -> None:
+        """Remember a fetch (a JSON spec: source and arguments) so the reader can repeat it."""
+        self.db.execute(
+            "INSERT INTO fetches (spec, last) VALUES (?, ?) "
+            "ON CONFLICT(spec) DO UPDATE SET last = excluded.last",
+            (spec, when),
+        )
+
+    def fetch_specs(self) -> list[str]:
+        return [str(spec) for (spec,) in self.db.execute("SELECT spec FROM fetches ORDER BY last")]
 
     def max_id(self) -> int:
         row = self.db.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()

@@ -10,6 +10,7 @@ from textual.screen import Screen
 
 from papershelf.collection import PaperCollection
 from papershelf.state import StateStore, StateWriter
+from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.main import MainScreen
 
 
@@ -19,9 +20,17 @@ class PapershelfApp(App[None]):
     CSS_PATH = "papershelf.tcss"
     TITLE = "papershelf"
 
-    def __init__(self, collection: PaperCollection, store: StateStore, *, source: str = "") -> None:
+    def __init__(
+        self,
+        collection: PaperCollection,
+        store: StateStore,
+        *,
+        source: str = "",
+        refetcher: Refetcher | None = None,
+    ) -> None:
         super().__init__()
         self.collection = collection
+        self.refetcher = refetcher
         self.store = store
         self.source = source
         loaded = store.load()

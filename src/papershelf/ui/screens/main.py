@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 from papershelf.collection import PaperCollection, PaperView
 from papershelf.query import Query
 from papershelf.state import ReadingState
+from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.help import HelpScreen
 from papershelf.ui.screens.tags import TagsScreen
 from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
@@ -57,6 +58,7 @@ class MainScreen(Screen[None]):
         Binding("slash", "focus_filter", "Filter", id="filter.focus", priority=True),
         Binding("asterisk", "toggle_starred_only", "★ only", id="filter.starred", priority=True),
         Binding("u", "toggle_unread_only", "Unread only", id="filter.unread", priority=True),
+        Binding("R", "refetch", "Refetch", id="library.refetch", priority=True),
         Binding("question_mark", "help", "Help", id="app.help", priority=True),
         Binding("q", "quit", "Quit", id="app.quit", priority=True),
     ]
@@ -70,6 +72,7 @@ class MainScreen(Screen[None]):
             "toggle_unread_only",
             "help",
             "quit",
+            "refetch",
         }
     )
 
@@ -124,6 +127,10 @@ class MainScreen(Screen[None]):
             self.search = replace(self.search, text=text)
 
     def watch_search(self, search: Query) -> None:
+        self._apply(search)
+
+    def _apply(self, search: Query) -> None:
+        """Filter the collection for ``search`` (at once when quick, else in a worker)."""
         status = self.query_one(FilterStatus)
         status.starred_only = search.starred_only
         status.unread_only = search.unread_only
@@ -149,6 +156,8 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         focused = self.focused
         in_filter = isinstance(focused, FilterBox)
+        if action == "refetch" and self.app.refetcher is None:
+            return False  # a list opened from files has no sources to fetch: no key for it
         if action in self._TYPED_IN_FILTER:
             return not in_filter
         if action == "open":
@@ -256,6 +265,41 @@ class MainScreen(Screen[None]):
                 self._change(paper.key, tags=tags)
 
         self.app.push_screen(TagsScreen(paper.title, self.app.state.tags(paper.key)), apply)
+
+    # -- refetching the library's sources ----------------------------------------------------
+
+    def action_refetch(self) -> None:
+        refetcher = self.app.refetcher
+        if refetcher is None:
+            return
+        status = self.query_one(FilterStatus)
+        if status.fetching:
+            self.notify("Already fetching.")
+            return
+        status.fetching = True
+        self._refetch(refetcher)
+
+    @work(thread=True, exclusive=True, group="refetch", exit_on_error=False)
+    def _refetch(self, refetcher: Refetcher) -> None:
+        try:
+            collection, message = refetcher()
+        except Exception as error:  # network, server or library: said in the app, never a crash
+            self.app.call_from_thread(self._refetch_failed, str(error))
+            return
+        self.app.call_from_thread(self._refetched, collection, message)
+
+    def _refetch_failed(self, message: str) -> None:
+        self.query_one(FilterStatus).fetching = False
+        self.notify(message, title="Refetch failed", severity="error", timeout=10)
+
+    def _refetched(self, collection: PaperCollection, message: str) -> None:
+        """New papers appear; the filter and the cursor's paper stay (positions never move)."""
+        self.query_one(FilterStatus).fetching = False
+        self.collection = collection
+        self.paper_list.replace_collection(collection)
+        self._apply(self.search)
+        self._show_current()
+        self.notify(message, title="Refetched")
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen([PaperList, PaperDetail, type(self)]))

@@ -36,9 +36,11 @@ class FilterStatus(Static):
     starred_only: reactive[bool] = reactive(False)
     unread_only: reactive[bool] = reactive(False)
     pending: reactive[bool] = reactive(False)  # a filter is still running in the background
+    fetching: reactive[bool] = reactive(False)  # R: sources are being fetched again
 
     def render(self) -> Text:
-        text = Text(self.view.count_label, "bold")
+        text = Text("⟳ ", "bold") if self.fetching else Text()
+        text.append(self.view.count_label, "bold")
         if self.pending:
             text.append(" …", "dim")
         if self.starred_only:

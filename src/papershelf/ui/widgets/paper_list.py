@@ -82,6 +82,12 @@ class PaperList(ScrollView, can_focus=True):
 
     # -- what is highlighted ---------------------------------------------------------------
 
+    def replace_collection(self, collection: PaperCollection) -> None:
+        """Draw from ``collection`` from now on (the same papers at the same indices, and more)."""
+        self.collection = collection
+        self._cache.clear()
+        self.refresh()
+
     @property
     def current_index(self) -> int | None:
         """The collection index under the cursor, or None when the view is empty."""
