@@ -181,6 +181,10 @@ def test_same_paper_from_two_sources_is_one_paper_keeping_its_state(
     )
     assert minimax.authors == ("Ada Lovelace", "Zoë Müller")
     assert minimax.upvotes == 4
+    assert (minimax.github, minimax.comments) == (
+        "https://github.com/example/vtp",
+        2,
+    )  # stored in the library
     assert list(collection.filter(Query("ocr"), state)) == [0]
     # The same papers again, now known by arXiv id: nothing changes.
     assert library.importer().import_papers(fetched).unchanged == 3

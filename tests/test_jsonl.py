@@ -25,6 +25,12 @@ def test_round_trip_of_every_field() -> None:
         arxiv_id="2406.00001",
         url="https://arxiv.org/abs/2406.00001",
         source="arxiv",
+        categories=("cs.LG", "stat.ML"),
+        updated="2024-06-03",
+        github="https://github.com/x/y",
+        comments=3,
+        note="12 pages",
+        doi="10.1/2",
     )
     (back,) = parse_jsonl(dump_jsonl([paper]), "x.jsonl")
     assert back == paper

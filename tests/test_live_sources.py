@@ -105,3 +105,13 @@ def test_arxiv_rss() -> None:
 
 def test_empty_weekend_feed() -> None:
     assert parse_arxiv_rss(fixture("arxiv_rss_empty.xml"), "rss") == ([], 0)
+
+
+def test_richer_fields_are_kept() -> None:
+    minimax = parse_hf_api(fixture("hf_daily_papers.json")).papers[0]
+    assert minimax.github == "https://github.com/example/vtp"
+    assert minimax.comments == 2
+    kaplan, unit = parse_arxiv_atom(fixture("arxiv_query.xml")).papers
+    assert kaplan.note == "19 pages, 15 figures"
+    assert unit.doi == "10.1000/example"
+    assert unit.pdf_url == "https://arxiv.org/pdf/2409.04095"

@@ -56,6 +56,10 @@ class Paper:
     source: str = ""
     categories: tuple[str, ...] = ()  # arXiv categories, primary first
     updated: str | None = None  # ISO date of the source's latest version of the record
+    github: str | None = None  # code repository (Hugging Face)
+    comments: int | None = None  # discussion comments (Hugging Face)
+    note: str | None = None  # the authors' comment on arXiv ("19 pages, 15 figures")
+    doi: str | None = None
     key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -72,6 +76,10 @@ class Paper:
         if self.author_count is not None:
             return f"{self.author_count} author{'s' if self.author_count != 1 else ''}"
         return ""
+
+    @property
+    def pdf_url(self) -> str | None:
+        return f"https://arxiv.org/pdf/{self.arxiv_id}" if self.arxiv_id else None
 
     @property
     def search_text(self) -> str:

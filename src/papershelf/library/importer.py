@@ -97,6 +97,10 @@ def merge(stored: Paper, incoming: Paper) -> Paper:
         url=incoming.url or stored.url,
         source=incoming.source or stored.source,
         categories=incoming.categories or stored.categories,
+        github=incoming.github or stored.github,
+        comments=incoming.comments if incoming.comments is not None else stored.comments,
+        note=incoming.note or stored.note,
+        doi=incoming.doi or stored.doi,
     )
 
 
@@ -372,14 +376,16 @@ class Importer:
                 with _transaction(store):
                     store.db.executemany(
                         "INSERT INTO papers (id, key, arxiv_id, title, abstract, authors, author_count, "
-                        "organization, published, updated, upvotes, url, source, categories, digest, "
-                        "title_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "organization, published, updated, upvotes, url, source, categories, github, "
+                        "comments, note, doi, digest, title_key) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         inserts,
                     )
                     store.db.executemany(
                         "UPDATE papers SET arxiv_id = ?, title = ?, abstract = ?, authors = ?, "
                         "author_count = ?, organization = ?, published = ?, updated = ?, upvotes = ?, "
-                        "url = ?, source = ?, categories = ?, digest = ?, title_key = ? WHERE id = ?",
+                        "url = ?, source = ?, categories = ?, github = ?, comments = ?, note = ?, "
+                        "doi = ?, digest = ?, title_key = ? WHERE id = ?",
                         updates,
                     )
                     store.db.executemany(

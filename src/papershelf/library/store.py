@@ -28,6 +28,10 @@ CREATE TABLE IF NOT EXISTS papers (
     url TEXT,
     source TEXT NOT NULL DEFAULT '',
     categories TEXT NOT NULL DEFAULT '',
+    github TEXT,
+    comments INTEGER,
+    note TEXT,
+    doi TEXT,
     digest BLOB NOT NULL,
     title_key TEXT NOT NULL DEFAULT ''
 );
@@ -48,7 +52,7 @@ CREATE TABLE IF NOT EXISTS fetches (
 
 COLUMNS = (
     "key, arxiv_id, title, abstract, authors, author_count, organization, published, updated, "
-    "upvotes, url, source, categories"
+    "upvotes, url, source, categories, github, comments, note, doi"
 )
 
 
@@ -70,6 +74,10 @@ def digest(paper: Paper) -> bytes:
         paper.arxiv_id or "",
         paper.url or "",
         " ".join(paper.categories),
+        paper.github or "",
+        str(paper.comments),
+        paper.note or "",
+        paper.doi or "",
     )
     return hashlib.blake2b("\x1e".join(parts).encode(), digest_size=16).digest()
 
@@ -89,12 +97,16 @@ def paper_to_row(paper: Paper) -> tuple[object, ...]:
         paper.url,
         paper.source,
         " ".join(paper.categories),
+        paper.github,
+        paper.comments,
+        paper.note,
+        paper.doi,
     )
 
 
 def row_to_paper(row: Sequence[object]) -> Paper:
     (key, arxiv_id, title, abstract, authors, author_count, organization, published, updated,
-     upvotes, url, source, categories) = row  # fmt: skip
+     upvotes, url, source, categories, github, comments, note, doi) = row  # fmt: skip
     return Paper(
         title=str(title),
         abstract=str(abstract),
@@ -108,6 +120,10 @@ def row_to_paper(row: Sequence[object]) -> Paper:
         url=url if isinstance(url, str) else None,
         source=str(source),
         categories=tuple(str(categories).split()),
+        github=github if isinstance(github, str) else None,
+        comments=comments if isinstance(comments, int) else None,
+        note=note if isinstance(note, str) else None,
+        doi=doi if isinstance(doi, str) else None,
         key=str(key),
     )
 

@@ -66,6 +66,8 @@ def _paper(entry: Element) -> Paper | None:
         url=links.get("alternate") or f"https://arxiv.org/abs/{arxiv_id}",
         source="arxiv-api",
         categories=tuple(c for c in categories if c),
+        note=clean_line(_find(entry, "arxiv:comment")) or None,
+        doi=clean_line(_find(entry, "arxiv:doi")) or None,
     )
 
 

@@ -36,6 +36,11 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _url(value: Any) -> str | None:
+    url = clean_line(_text(value))
+    return url if url.startswith(("https://", "http://")) else None
+
+
 def paper_from_item(item: Any) -> Paper:
     """One API item -> :class:`Paper`; ``ValueError`` says why an item cannot be used."""
     if not isinstance(item, dict):
@@ -60,6 +65,7 @@ def paper_from_item(item: Any) -> Paper:
     published = _text(paper.get("publishedAt") or item.get("publishedAt"))[:10] or None
     upvotes = paper.get("upvotes")
     arxiv_id = normalise_arxiv_id(paper_id)
+    comments = item.get("numComments")
     return Paper(
         title=title,
         abstract=clean_text(_text(paper.get("summary")) or _text(item.get("summary"))),
@@ -69,6 +75,8 @@ def paper_from_item(item: Any) -> Paper:
         upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) and upvotes >= 0 else 0,
         arxiv_id=arxiv_id,
         url=f"https://huggingface.co/papers/{paper_id}",
+        github=_url(paper.get("githubRepo")),
+        comments=comments if isinstance(comments, int) and not isinstance(comments, bool) else None,
         source="hf-api",
         key="" if arxiv_id else f"hf:{paper_id}",
     )

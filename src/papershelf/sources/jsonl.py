@@ -2,7 +2,8 @@
 
 Fields (all but ``title`` optional): ``title`` (str), ``abstract`` (str), ``authors`` (list of
 str), ``author_count`` (int), ``organization`` (str), ``published`` (``YYYY-MM-DD``),
-``upvotes`` (int), ``arxiv_id`` (str), ``url`` (str), ``source`` (str), ``categories`` (list of
+``upvotes`` (int), ``arxiv_id`` (str), ``url`` (str), ``source`` (str), ``github`` (str),
+``comments`` (int), ``note`` (str), ``doi`` (str), ``categories`` (list of
 str), ``updated`` (``YYYY-MM-DD``) and ``key`` (str; written for scripts, recomputed on reading).
 """
 
@@ -17,8 +18,19 @@ from papershelf.model import Paper, normalise_arxiv_id
 from papershelf.sources.errors import SourceError
 from papershelf.text import clean_line, clean_text
 
-_STR_FIELDS = ("abstract", "organization", "published", "updated", "arxiv_id", "url", "source")
-_INT_FIELDS = ("author_count", "upvotes")
+_STR_FIELDS = (
+    "abstract",
+    "organization",
+    "published",
+    "updated",
+    "arxiv_id",
+    "url",
+    "source",
+    "github",
+    "note",
+    "doi",
+)
+_INT_FIELDS = ("author_count", "upvotes", "comments")
 KNOWN_FIELDS = frozenset(("title", "authors", "categories", "key", *_STR_FIELDS, *_INT_FIELDS))
 
 
@@ -74,6 +86,10 @@ def paper_from_dict(obj: Any, source: str, line: int | None = None) -> Paper:
         arxiv_id=arxiv_id,
         url=clean_line(obj.get("url") or "") or None,
         source=clean_line(obj.get("source") or "") or "jsonl",
+        github=clean_line(obj.get("github") or "") or None,
+        comments=obj.get("comments"),
+        note=clean_line(obj.get("note") or "") or None,
+        doi=clean_line(obj.get("doi") or "") or None,
     )
 
 
@@ -112,7 +128,17 @@ def paper_to_dict(paper: Paper) -> dict[str, Any]:
         obj["abstract"] = paper.abstract
     if paper.authors:
         obj["authors"] = list(paper.authors)
-    for name in ("author_count", "organization", "published", "updated", "url"):
+    for name in (
+        "author_count",
+        "organization",
+        "published",
+        "updated",
+        "url",
+        "github",
+        "comments",
+        "note",
+        "doi",
+    ):
         value = getattr(paper, name)
         if value is not None:
             obj[name] = value

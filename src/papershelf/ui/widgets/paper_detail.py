@@ -52,8 +52,19 @@ class PaperDetail(VerticalScroll, can_focus=True):
         facts = [paper.published or "no date", f"▲ {paper.upvotes} upvote{'s' if paper.upvotes != 1 else ''}"]
         if paper.arxiv_id:
             facts.append(f"arXiv:{paper.arxiv_id}")
+        if paper.comments:
+            facts.append(f"{paper.comments} comment{'s' if paper.comments != 1 else ''}")
         facts.append("read" if state.read else "unread")
         lines.append(" · ".join(facts), "dim")
+        for label, value in (
+            ("categories", " ".join(paper.categories)),
+            ("note", paper.note),
+            ("code", paper.github),
+            ("doi", paper.doi),
+        ):
+            if value:
+                lines.append(f"\n{label}: ", "dim")
+                lines.append(value)
         meta.update(lines)
 
         tag_text = Text()
