@@ -197,7 +197,7 @@ def test_fetch_answers_from_the_cache_within_max_age(server: FixtureServer) -> N
     second = run_fetch(server, "hf-search", "scaling")
     assert "(from cache: 1 of 1)" in second.stdout
     assert len(server.requests) == 1  # the server was asked once
-    third = run_fetch(server, "--max-age", "0", "hf-search", "scaling")
+    third = run_fetch(server, "hf-search", "scaling", "--max-age", "0")
     assert "from cache" not in third.stdout
     assert len(server.requests) == 2
 

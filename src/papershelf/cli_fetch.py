@@ -33,7 +33,8 @@ def build_fetch_parser() -> argparse.ArgumentParser:
             "PAPERSHELF_TIMEOUT (seconds)."
         ),
     )
-    parser.add_argument(
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
         "--max-age",
         type=float,
         default=DEFAULT_MAX_AGE,
@@ -41,18 +42,22 @@ def build_fetch_parser() -> argparse.ArgumentParser:
         help=f"answer from a cached response younger than this (default {DEFAULT_MAX_AGE:g}; 0 always asks)",
     )
     sources = parser.add_subparsers(dest="source", required=True, metavar="SOURCE")
-    hf = sources.add_parser("hf", help="Hugging Face Daily Papers (the latest day by default)")
+    hf = sources.add_parser(
+        "hf", parents=[common], help="Hugging Face Daily Papers (the latest day by default)"
+    )
     when = hf.add_mutually_exclusive_group()
     when.add_argument("--date", metavar="YYYY-MM-DD")
     when.add_argument("--week", metavar="YYYY-Www")
     when.add_argument("--month", metavar="YYYY-MM")
-    search = sources.add_parser("hf-search", help="Hugging Face paper search")
+    search = sources.add_parser("hf-search", parents=[common], help="Hugging Face paper search")
     search.add_argument("query")
     search.add_argument("--max", type=int, default=50)
-    arxiv = sources.add_parser("arxiv", help="the arXiv API (a search_query such as 'all:scaling')")
+    arxiv = sources.add_parser(
+        "arxiv", parents=[common], help="the arXiv API (a search_query such as 'all:scaling')"
+    )
     arxiv.add_argument("query")
     arxiv.add_argument("--max", type=int, default=100)
-    rss = sources.add_parser("arxiv-rss", help="arXiv listing feeds, e.g. cs.LG cs.CL")
+    rss = sources.add_parser("arxiv-rss", parents=[common], help="arXiv listing feeds, e.g. cs.LG cs.CL")
     rss.add_argument("categories", nargs="+", metavar="CAT")
     return parser
 
