@@ -11,7 +11,7 @@ from pathlib import Path
 from papershelf import __version__
 from papershelf.collection import InMemoryCollection, PaperCollection, merge_papers
 from papershelf.model import Paper
-from papershelf.paths import bundled_list, cache_dir, library_dir, state_path
+from papershelf.paths import bundled_list, cache_dir, library_dir, state_cache_path, state_path
 from papershelf.sources import SourceError, dump_bibtex, dump_jsonl, load_file
 from papershelf.state import write_atomic
 
@@ -134,7 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.collect()
     gc.freeze()
     refetcher = library_refetcher(library_dir(), cache_dir() / "http") if library is not None else None
-    app = PapershelfApp(collection, StateStore(state_path()), source=label, refetcher=refetcher)
+    store = StateStore(state_path(), cache_path=state_cache_path())
+    app = PapershelfApp(collection, store, source=label, refetcher=refetcher)
     app.run()
     return 0
 

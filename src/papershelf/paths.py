@@ -22,6 +22,10 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+def state_cache_path() -> Path:
+    return cache_dir() / "state-cache.json"
+
+
 def library_dir() -> Path:
     """The persistent library (SQLite database and search index)."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "library"

@@ -18,6 +18,8 @@ reaches the disk within milliseconds without the UI waiting on the disk.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import tempfile
 import threading
@@ -177,10 +179,17 @@ class LoadResult:
 
 
 class StateStore:
-    """The state file at ``path``: load with recovery, save atomically."""
+    """The state file at ``path``: load with recovery, save atomically.
 
-    def __init__(self, path: Path) -> None:
+    ``cache_path``, when given, holds a JSON copy of the entries with the fingerprint of the TOML
+    text it came from: TOML parsing is pure Python (~0.6 s for 50,000 read marks), JSON is not
+    (~40 ms). ``state.toml`` stays the truth: a cache that does not match it is ignored.
+    """
+
+    def __init__(self, path: Path, cache_path: Path | None = None) -> None:
         self.path = path
+        self.cache_path = cache_path
+        self._saved: tuple[str, Mapping[str, PaperState]] | None = None
         # key -> (state, its TOML fragment): only changed entries are re-serialised on save.
         self._fragments: dict[str, tuple[PaperState, str]] = {}
         self._lock = threading.Lock()
@@ -198,6 +207,10 @@ class StateStore:
                 "changes will not be saved this session.",
                 writable=False,
             )
+        fingerprint = _fingerprint(raw)
+        cached = self._read_cache(fingerprint)
+        if cached is not None:
+            return LoadResult(ReadingState(cached))
         try:
             data = tomllib.loads(raw.decode("utf-8"))
             entries = _validate(data, self.path)
@@ -217,7 +230,38 @@ class StateStore:
                 f"State file was invalid ({error}); it was moved to {aside} and papershelf "
                 "started with empty reading state.",
             )
+        self._write_cache(fingerprint, entries)
         return LoadResult(ReadingState(entries))
+
+    def _read_cache(self, fingerprint: str) -> dict[str, PaperState] | None:
+        if self.cache_path is None:
+            return None
+        try:
+            data = json.loads(self.cache_path.read_bytes())
+            if data.get("fingerprint") != fingerprint:
+                return None
+            return {
+                key: PaperState(bool(starred), bool(read), tuple(tags))
+                for key, (starred, read, tags) in data["entries"].items()
+            }
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None  # no cache, or not one we wrote: parse the TOML
+
+    def _write_cache(self, fingerprint: str, entries: Mapping[str, PaperState]) -> None:
+        if self.cache_path is None:
+            return
+        data = {
+            "fingerprint": fingerprint,
+            "entries": {key: [e.starred, e.read, list(e.tags)] for key, e in entries.items()},
+        }
+        with contextlib.suppress(OSError):  # only a speed-up
+            write_atomic(self.cache_path, json.dumps(data, ensure_ascii=False), durable=False)
+
+    def write_cache(self) -> None:
+        """Cache what was saved last (done when the reader closes, off the keystroke path)."""
+        with self._lock:
+            if self._saved is not None:
+                self._write_cache(*self._saved)
 
     def _aside_path(self) -> Path:
         """``state.toml.corrupt-<timestamp>``, never the name of an earlier one."""
@@ -254,22 +298,33 @@ class StateStore:
         with self._lock:
             text = self.render(entries)
             write_atomic(self.path, text)
+            self._saved = (_fingerprint(text.encode("utf-8")), entries)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that a crash leaves either the old or the new file."""
+def _fingerprint(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``text`` so that a crash leaves either the old or the new file.
+
+    ``durable`` also flushes to the disk (fsync of the file and its directory).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    if not durable:
+        return
     try:
         dir_fd = os.open(path.parent, os.O_RDONLY)
     except OSError:
@@ -342,6 +397,7 @@ class StateWriter:
     def close(self) -> None:
         """Write what is pending, then stop the thread."""
         self.flush()
+        self._store.write_cache()
         with self._condition:
             self._closed = True
             self._condition.notify_all()
