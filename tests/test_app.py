@@ -11,7 +11,7 @@ from textual.widgets import Input
 from helpers import list_lines, make_app, read_state_file, settle, wait_for_file
 from papershelf.library import collection as library_collection
 from papershelf.library.collection import Library
-from papershelf.model import Paper
+from papershelf.model import Paper, title_key
 from papershelf.paths import state_path
 from papershelf.sources.jsonl import paper_from_dict
 from papershelf.state import StateStore
@@ -424,3 +424,30 @@ async def test_slow_filters_run_in_a_worker_and_the_newest_wins(
         assert app.screen.search.text == "minimax"
         assert count_label(app) == "1/54"
         assert not app.screen.query_one(FilterStatus).pending
+
+
+async def test_s_cycles_sort_orders_keeping_the_cursor_paper(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "j", "j", "j")
+        plist = app.screen.query_one(PaperList)
+        paper = plist.current_index
+        await press(pilot, "S")
+        assert "newest first" in str(app.screen.query_one(FilterStatus).render())
+        assert plist.current_index == paper  # the same paper, wherever it went
+        dates = [sample_papers[i].published or "" for i in plist.view.indices]
+        assert dates == sorted(dates, reverse=True)
+        assert detail_title(app) == sample_papers[paper].title
+        await press(pilot, "S")
+        upvotes = [sample_papers[i].upvotes for i in plist.view.indices]
+        assert upvotes == sorted(upvotes, reverse=True)
+        assert "most upvoted" in str(app.screen.query_one(FilterStatus).render())
+        await press(pilot, "S")
+        keys = [title_key(sample_papers[i].title) for i in plist.view.indices]
+        assert keys == sorted(keys)
+        assert "1.5-Pints" in list_lines(app)[0]  # case and punctuation folded: digits first
+        await press(pilot, "r", "S")  # mark one read, then unread first
+        assert plist.view.indices[-1] == plist.current_index
+        await press(pilot, "S")
+        assert list(plist.view.indices) == list(range(54))  # back to as loaded
+        assert "·" not in str(app.screen.query_one(FilterStatus).render())

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from papershelf.collection import InMemoryCollection
 from papershelf.library.collection import Library, LibraryCollection
 from papershelf.model import Paper
-from papershelf.query import Query
+from papershelf.query import SORTS, Query
 from papershelf.state import ReadingState
 from papershelf.text import index_words, words
 
@@ -89,6 +89,10 @@ def make_paper(rng: random.Random, number: int) -> Paper:
         authors=tuple(text(2) for _ in range(rng.randint(0, 3))),
         organization=text(1) if rng.random() < 0.1 else None,
         arxiv_id=f"2401.{number:05d}",
+        published=f"20{rng.randint(20, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+        if rng.random() < 0.8
+        else None,
+        upvotes=rng.choice([0, 0, 0, 1, 2, 5, 40]),
     )
 
 
@@ -128,12 +132,16 @@ query_text = st.lists(
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=query_text, starred=st.booleans(), unread=st.booleans())
+@given(text=query_text, starred=st.booleans(), unread=st.booleans(), sort=st.sampled_from(list(SORTS)))
 def test_index_filter_equals_reference_scan(
-    corpus: tuple[LibraryCollection, InMemoryCollection, ReadingState], text: str, starred: bool, unread: bool
+    corpus: tuple[LibraryCollection, InMemoryCollection, ReadingState],
+    text: str,
+    starred: bool,
+    unread: bool,
+    sort: str,
 ) -> None:
     fast, reference, state = corpus
-    query = Query(text, starred_only=starred, unread_only=unread)
+    query = Query(text, starred_only=starred, unread_only=unread, sort=sort)
     assert list(fast.filter(query, state)) == list(reference.filter(query, state))
 
 

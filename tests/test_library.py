@@ -252,3 +252,17 @@ def test_ctrl_c_right_after_a_commit_keeps_that_batch_whole(
     names = [name for name, _, _ in reopened.store.segments()]
     assert sorted(p.name for p in reopened.index_dir.iterdir()) == sorted(names)
     assert titles(reopened, "word39") == ["Paper 39"]
+
+
+def test_a_foreign_database_is_refused_with_a_reason(tmp_path: Path) -> None:
+    import sqlite3  # noqa: PLC0415
+
+    from papershelf.library.store import LibraryError  # noqa: PLC0415
+
+    path = tmp_path / "lib" / "library.sqlite"
+    path.parent.mkdir()
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE papers (id INTEGER PRIMARY KEY, key TEXT, title TEXT)")
+    for readonly in (True, False):
+        with pytest.raises(LibraryError, match="not a library of this papershelf"):
+            Library(tmp_path / "lib", readonly=readonly)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from papershelf.model import Paper
+from papershelf.model import Paper, title_key
 from papershelf.query import Query, StateLookup, matches_state, matches_words, word_index
 
 
@@ -117,6 +117,22 @@ class InMemoryCollection:
         return self._indexes
 
     def filter(self, query: Query, state: StateLookup) -> Sequence[int]:
+        return self._sorted(self._matching(query, state), query.sort, state)
+
+    def _sorted(self, hits: Sequence[int], sort: str, state: StateLookup) -> Sequence[int]:
+        """``hits`` in the ``sort`` order; Python's sort is stable, so ties keep loaded order."""
+        rows = self._rows
+        if sort == "date":
+            return sorted(hits, key=lambda i: rows[i].published or "", reverse=True)
+        if sort == "upvotes":
+            return sorted(hits, key=lambda i: rows[i].upvotes, reverse=True)
+        if sort == "title":
+            return sorted(hits, key=lambda i: title_key(rows[i].title))
+        if sort == "unread":
+            return sorted(hits, key=lambda i: state.read(rows[i].key))
+        return hits
+
+    def _matching(self, query: Query, state: StateLookup) -> Sequence[int]:
         if query.is_empty:
             return range(len(self._papers))
         query_words = query.words

@@ -27,11 +27,12 @@ class StateLookup(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """A filter: the text typed plus the two toggles."""
+    """What the list shows: the text typed, the two toggles, and the sort order."""
 
     text: str = ""
     starred_only: bool = False
     unread_only: bool = False
+    sort: str = "loaded"
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -40,6 +41,22 @@ class Query:
     @property
     def is_empty(self) -> bool:
         return not (self.words or self.starred_only or self.unread_only)
+
+
+# Sort orders, in the order ``S`` cycles through them, with what the screen calls them. Ties
+# keep the order the papers were loaded in.
+SORTS: dict[str, str] = {
+    "loaded": "as loaded",
+    "date": "newest first",
+    "upvotes": "most upvoted",
+    "title": "by title",
+    "unread": "unread first",
+}
+
+
+def next_sort(sort: str) -> str:
+    names = list(SORTS)
+    return names[(names.index(sort) + 1) % len(names)] if sort in SORTS else names[0]
 
 
 def word_index(text: str) -> str:

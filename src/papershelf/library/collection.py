@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -14,6 +15,9 @@ from papershelf.model import Paper
 from papershelf.query import Query, StateLookup, word_index
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from papershelf.library.importer import Importer
     from papershelf.library.index import BoolArray, SearchIndex
 
@@ -72,6 +76,7 @@ class LibraryCollection:
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
         self._size = size
+        self._sort_keys: dict[str, npt.NDArray[np.int64]] = {}
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self._positions: dict[str, int] = {}  # key -> position, for keys in the reading state
         self._lock = threading.Lock()
@@ -139,12 +144,59 @@ class LibraryCollection:
             index.warm(list(WARM_UP_PREFIXES), stop)
 
     def is_quick(self, query: Query) -> bool:
+        if query.sort in ("date", "upvotes", "title") and query.sort not in self._sort_keys:
+            return False  # the first sort by a column reads it for every paper: in a worker
         return sum(self.index.cost(word) for word in query.words) <= QUICK_POSTINGS
 
+    def _sort_key(self, sort: str) -> npt.NDArray[np.int64]:
+        """Per position, a number that sorts ascending in the ``sort`` order (read once)."""
+        import numpy as np  # noqa: PLC0415
+
+        key = self._sort_keys.get(sort)
+        if key is not None:
+            return key
+        # A connection of its own: reading a column of a million rows must not hold up the
+        # page reads that draw the list meanwhile.
+        db = sqlite3.connect(f"file:{self.store.path}?mode=ro", uri=True)
+        try:
+            if sort == "title":
+                ids = db.execute("SELECT id FROM papers ORDER BY title_key, id").fetchall()
+                key = np.empty(self._size, dtype=np.int64)
+                key[np.fromiter((i - 1 for (i,) in ids), dtype=np.int64, count=len(ids))] = np.arange(
+                    len(ids)
+                )
+            else:
+                column = "published" if sort == "date" else "upvotes"
+                values = db.execute(f"SELECT {column} FROM papers ORDER BY id").fetchall()
+                if sort == "date":  # newest first: "2024-09-06" -> -20240906; no date sorts last
+                    numbers = (-int(v.replace("-", "")) if v else 0 for (v,) in values)
+                else:
+                    numbers = (-int(v or 0) for (v,) in values)
+                key = np.fromiter(numbers, dtype=np.int64, count=len(values))
+        finally:
+            db.close()
+        self._sort_keys[sort] = key
+        return key
+
+    def _sorted(self, hits: npt.NDArray[np.int64], sort: str, state: StateLookup) -> npt.NDArray[np.int64]:
+        import numpy as np  # noqa: PLC0415
+
+        if sort == "loaded":
+            return hits
+        if sort == "unread":
+            order = np.argsort(self._mask_of(state.read_keys())[hits], kind="stable")
+        else:
+            order = np.argsort(self._sort_key(sort)[hits], kind="stable")
+        return hits[order]
+
     def filter(self, query: Query, state: StateLookup) -> Sequence[int]:
-        if query.is_empty:
-            return range(self._size)
         import numpy as np  # noqa: PLC0415 - loaded already with the index
+
+        if query.is_empty:
+            if query.sort == "loaded":
+                return range(self._size)
+            everything = np.arange(self._size, dtype=np.int64)
+            return self._sorted(everything, query.sort, state)  # type: ignore[return-value]
 
         mask: BoolArray | None = None
         tagged = state.tagged() if query.words else {}
@@ -161,5 +213,5 @@ class LibraryCollection:
             unread = ~self._mask_of(state.read_keys())
             mask = unread if mask is None else mask & unread
         assert mask is not None
-        result: Sequence[int] = np.flatnonzero(mask)  # type: ignore[assignment]
+        result: Sequence[int] = self._sorted(np.flatnonzero(mask), query.sort, state)  # type: ignore[assignment]
         return result

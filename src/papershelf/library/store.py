@@ -141,10 +141,24 @@ class LibraryStore:
                 self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
+                if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'papers'").fetchone():
+                    self._check_columns()
                 self.db.executescript(_SCHEMA)
                 self._check_version()
+            self._check_columns()
         except sqlite3.DatabaseError as error:
             raise LibraryError(f"{path}: {error}") from None
+
+    def _check_columns(self) -> None:
+        """A library written by another papershelf (or not one at all) is refused with a reason."""
+        present = {row[1] for row in self.db.execute("PRAGMA table_info(papers)")}
+        wanted = {c.strip() for c in COLUMNS.split(",")} | {"id", "digest", "title_key"}
+        missing = sorted(wanted - present)
+        if missing:
+            raise LibraryError(
+                f"{self.path}: not a library of this papershelf (no column {missing[0]!r}); "
+                "move it aside and import again with 'papershelf add'"
+            )
 
     def _check_version(self) -> None:
         row = self.db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()

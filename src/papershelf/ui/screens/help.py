@@ -33,6 +33,7 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("filter.done", "In the filter: back to the list, filter kept"),
     ("filter.starred", "Show starred papers only (toggle)"),
     ("filter.unread", "Show unread papers only (toggle)"),
+    ("view.sort", "Sort: as loaded, newest, most upvoted, title, unread first"),
     ("library.refetch", "Library: fetch its sources again"),
     ("app.help", "This help"),
     ("app.quit", "Quit"),

@@ -21,7 +21,7 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from papershelf.collection import PaperCollection, PaperView
-from papershelf.query import Query
+from papershelf.query import Query, next_sort
 from papershelf.state import ReadingState
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.help import HelpScreen
@@ -58,6 +58,7 @@ class MainScreen(Screen[None]):
         Binding("slash", "focus_filter", "Filter", id="filter.focus", priority=True),
         Binding("asterisk", "toggle_starred_only", "★ only", id="filter.starred", priority=True),
         Binding("u", "toggle_unread_only", "Unread only", id="filter.unread", priority=True),
+        Binding("S", "cycle_sort", "Sort", id="view.sort", priority=True),
         Binding("R", "refetch", "Refetch", id="library.refetch", priority=True),
         Binding("question_mark", "help", "Help", id="app.help", priority=True),
         Binding("q", "quit", "Quit", id="app.quit", priority=True),
@@ -70,6 +71,7 @@ class MainScreen(Screen[None]):
             "toggle_read",
             "toggle_starred_only",
             "toggle_unread_only",
+            "cycle_sort",
             "help",
             "quit",
             "refetch",
@@ -134,6 +136,7 @@ class MainScreen(Screen[None]):
         status = self.query_one(FilterStatus)
         status.starred_only = search.starred_only
         status.unread_only = search.unread_only
+        status.sort = search.sort
         if self.collection.is_quick(search):
             self.workers.cancel_group(self, "filter")
             self.view = PaperView(self.collection.filter(search, self.app.state), len(self.collection))
@@ -198,6 +201,10 @@ class MainScreen(Screen[None]):
 
     def action_toggle_unread_only(self) -> None:
         self.search = replace(self.search, unread_only=not self.search.unread_only)
+
+    def action_cycle_sort(self) -> None:
+        """Next sort order; the cursor stays on the same paper (wherever it moves to)."""
+        self.search = replace(self.search, sort=next_sort(self.search.sort))
 
     # -- the highlighted paper -------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from papershelf.collection import PaperView
+from papershelf.query import SORTS
 
 
 class FilterBox(Input):
@@ -37,6 +38,7 @@ class FilterStatus(Static):
     unread_only: reactive[bool] = reactive(False)
     pending: reactive[bool] = reactive(False)  # a filter is still running in the background
     fetching: reactive[bool] = reactive(False)  # R: sources are being fetched again
+    sort: reactive[str] = reactive("loaded")
 
     def render(self) -> Text:
         text = Text("⟳ ", "bold") if self.fetching else Text()
@@ -47,4 +49,6 @@ class FilterStatus(Static):
             text.append(" · ★ only")
         if self.unread_only:
             text.append(" · unread only")
+        if self.sort != "loaded":
+            text.append(f" · {SORTS.get(self.sort, self.sort)}")
         return text
