@@ -9,6 +9,7 @@ from textual import events
 from textual.widgets import Input
 
 from helpers import list_lines, make_app, read_state_file, settle, wait_for_file
+from papershelf.collection import InMemoryCollection
 from papershelf.library import collection as library_collection
 from papershelf.library.collection import Library
 from papershelf.model import Paper, title_key
@@ -451,3 +452,51 @@ async def test_s_cycles_sort_orders_keeping_the_cursor_paper(sample_papers: list
         await press(pilot, "S")
         assert list(plist.view.indices) == list(range(54))  # back to as loaded
         assert "·" not in str(app.screen.query_one(FilterStatus).render())
+
+
+async def test_session_is_restored_unless_fresh(sample_papers: list[Paper]) -> None:
+    from papershelf.paths import session_path  # noqa: PLC0415
+
+    def app(restore: bool = True) -> PapershelfApp:
+        return PapershelfApp(
+            InMemoryCollection(sample_papers),
+            StateStore(state_path()),
+            session_file=session_path(),
+            restore=restore,
+        )
+
+    first = app()
+    async with first.run_test(size=SIZE) as pilot:
+        await press(pilot, "slash", *"scal", "enter", "j", "j", "S")
+        index = first.screen.query_one(PaperList).current_index
+        assert index is not None
+        highlighted = sample_papers[index].key
+        await press(pilot, "q")
+    second = app()
+    async with second.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert second.screen.search.text == "scal"
+        assert second.screen.search.sort == "date"
+        assert second.screen.query_one(FilterBox).value == "scal"
+        index = second.screen.query_one(PaperList).current_index
+        assert index is not None
+        assert sample_papers[index].key == highlighted
+        assert detail_title(second) == sample_papers[index].title
+    fresh = app(restore=False)
+    async with fresh.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert fresh.screen.search.text == ""
+        assert fresh.screen.query_one(PaperList).cursor == 0
+
+
+def test_bad_session_file_is_moved_aside(tmp_path: Path) -> None:
+    from papershelf.session import Session, load_session  # noqa: PLC0415
+
+    path = tmp_path / "session.toml"
+    path.write_text('sort = "sideways"\n')
+    session, warning = load_session(path)
+    assert session == Session()
+    assert warning is not None
+    assert "unknown sort" in warning
+    assert not path.exists()
+    assert len(list(tmp_path.glob("session.toml.corrupt-*"))) == 1

@@ -11,7 +11,14 @@ from pathlib import Path
 from papershelf import __version__
 from papershelf.collection import InMemoryCollection, PaperCollection, merge_papers
 from papershelf.model import Paper
-from papershelf.paths import bundled_list, cache_dir, library_dir, state_cache_path, state_path
+from papershelf.paths import (
+    bundled_list,
+    cache_dir,
+    library_dir,
+    session_path,
+    state_cache_path,
+    state_path,
+)
 from papershelf.sources import SourceError, dump_bibtex, dump_jsonl, load_file
 from papershelf.state import write_atomic
 
@@ -54,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--state-path", action="store_true", help="print where the reading state is kept and exit"
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="do not restore the last query, sort and highlighted paper"
     )
     parser.add_argument("--version", action="version", version=f"papershelf {__version__}")
     return parser
@@ -135,7 +145,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.freeze()
     refetcher = library_refetcher(library_dir(), cache_dir() / "http") if library is not None else None
     store = StateStore(state_path(), cache_path=state_cache_path())
-    app = PapershelfApp(collection, store, source=label, refetcher=refetcher)
+    app = PapershelfApp(
+        collection,
+        store,
+        source=label,
+        refetcher=refetcher,
+        session_file=session_path(),
+        restore=not args.fresh,
+    )
     app.run()
     return 0
 

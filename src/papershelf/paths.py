@@ -18,6 +18,10 @@ def state_path() -> Path:
     return config_dir() / "state.toml"
 
 
+def session_path() -> Path:
+    return config_dir() / "session.toml"
+
+
 def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 

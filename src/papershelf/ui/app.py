@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 from typing import Any
 
 from textual.app import App
 from textual.screen import Screen
 
 from papershelf.collection import PaperCollection
+from papershelf.session import Session, load_session, save_session
 from papershelf.state import StateStore, StateWriter
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.main import MainScreen
@@ -27,8 +29,14 @@ class PapershelfApp(App[None]):
         *,
         source: str = "",
         refetcher: Refetcher | None = None,
+        session_file: Path | None = None,
+        restore: bool = True,
     ) -> None:
         super().__init__()
+        self.session_file = session_file
+        self.session, self._session_warning = (
+            load_session(session_file) if session_file is not None and restore else (Session(), None)
+        )
         self.collection = collection
         self.refetcher = refetcher
         self.store = store
@@ -48,6 +56,8 @@ class PapershelfApp(App[None]):
             self.sub_title = source
         if self._state_warning:
             self.notify(self._state_warning, title="Reading state", severity="warning", timeout=15)
+        if self._session_warning:
+            self.notify(self._session_warning, title="Session", severity="warning", timeout=15)
         self.call_after_refresh(self._freeze_garbage)
 
     def _freeze_garbage(self) -> None:
@@ -64,6 +74,16 @@ class PapershelfApp(App[None]):
         # The main screen is the default screen (not pushed on mount), so keys typed the moment
         # the reader appears already reach it.
         return MainScreen(self.collection)
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """However the reader is left (q, ctrl+q), the session is saved first."""
+        main = self.screen_stack[0] if self.screen_stack else None
+        if self.session_file is not None and isinstance(main, MainScreen):
+            try:
+                save_session(self.session_file, main.current_session())
+            except OSError as error:
+                self.log.warning(f"could not save the session: {error}")
+        super().exit(*args, **kwargs)
 
     def on_unmount(self) -> None:
         if self._writer is not None:

@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 
 from papershelf.collection import PaperCollection, PaperView
 from papershelf.query import Query, next_sort
+from papershelf.session import Session
 from papershelf.state import ReadingState
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.help import HelpScreen
@@ -106,6 +107,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.paper_list.focus()
+        self._restore(self.app.session)
         self._show_current()
         self._warm_up()
 
@@ -187,6 +189,19 @@ class MainScreen(Screen[None]):
 
     def action_quit(self) -> None:
         self.app.exit()
+
+    def current_session(self) -> Session:
+        return Session(self.search, self._current_key())
+
+    def _restore(self, session: Session) -> None:
+        """Start where the last session left off: query, toggles, sort, highlighted paper."""
+        if session.query == Query() and session.paper is None:
+            return
+        self.query_one(FilterBox).value = session.query.text
+        self.search = session.query
+        index = self.collection.index_of(session.paper) if session.paper else None
+        if index is not None:
+            self.paper_list.select_index(index)
 
     def action_focus_filter(self) -> None:
         box = self.query_one(FilterBox)

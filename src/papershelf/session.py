@@ -1,0 +1,71 @@
+"""The reader's session: the last query, sort and highlighted paper, restored at the next start.
+
+Kept in ``session.toml`` in the config directory, written when the reader closes. A file that
+does not parse is moved aside (``session.toml.corrupt-<timestamp>``) and reported, like the
+reading state.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import tomli_w
+
+from papershelf.query import SORTS, Query
+from papershelf.state import write_atomic
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    query: Query = field(default_factory=Query)
+    paper: str | None = None  # key of the highlighted paper
+
+
+def load_session(path: Path) -> tuple[Session, str | None]:
+    """The saved session (an empty one when there is none) and a warning if the file was bad."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        query = Query(
+            text=_typed(data, "query", str, ""),
+            starred_only=_typed(data, "starred_only", bool, False),
+            unread_only=_typed(data, "unread_only", bool, False),
+            sort=_typed(data, "sort", str, "loaded"),
+        )
+        if query.sort not in SORTS:
+            raise ValueError(f"unknown sort {query.sort!r}")
+        paper = data.get("paper")
+        if paper is not None and not isinstance(paper, str):
+            raise ValueError("'paper' must be a string")
+        return Session(query, paper), None
+    except FileNotFoundError:
+        return Session(), None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as error:
+        aside = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
+        try:
+            os.replace(path, aside)
+        except OSError:
+            return Session(), f"Session file {path} is invalid ({error}); starting fresh."
+        return Session(), f"Session file was invalid ({error}); moved to {aside}; starting fresh."
+
+
+def _typed(data: dict[str, object], name: str, kind: type, default: object):  # type: ignore[no-untyped-def]
+    value = data.get(name, default)
+    if not isinstance(value, kind):
+        raise ValueError(f"{name!r} must be a {kind.__name__}")
+    return value
+
+
+def save_session(path: Path, session: Session) -> None:
+    data: dict[str, object] = {
+        "query": session.query.text,
+        "starred_only": session.query.starred_only,
+        "unread_only": session.query.unread_only,
+        "sort": session.query.sort,
+    }
+    if session.paper:
+        data["paper"] = session.paper
+    write_atomic(path, tomli_w.dumps(data))
