@@ -500,3 +500,27 @@ def test_bad_session_file_is_moved_aside(tmp_path: Path) -> None:
     assert "unknown sort" in warning
     assert not path.exists()
     assert len(list(tmp_path.glob("session.toml.corrupt-*"))) == 1
+
+
+async def test_matched_words_are_highlighted(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "slash", *"unif imag")
+        plist = app.screen.query_one(PaperList)
+        strip = plist.render_line(0)
+        marked = [seg.text for seg in strip if seg.style and seg.style.bold and seg.style.underline]
+        assert marked == ["Unifying", "Image"]  # "UNIT: Unifying Image and Text Recognition…"
+        detail = app.screen.query_one(PaperDetail)
+        assert detail.shown_highlight == ("unif", "imag")  # the abstract is marked with the same words
+        await press(pilot, "escape")
+        strip = plist.render_line(0)
+        assert not [seg for seg in strip if seg.style and seg.style.underline]
+
+
+def test_highlighted_text_marks_whole_matched_words() -> None:
+    from papershelf.ui.widgets.paper_detail import MATCH_STYLE, _highlighted  # noqa: PLC0415
+
+    text = _highlighted("Pre-training at Scale with ScaleKD; [b]not markup[/b]", ("scal", "pre"))
+    marked = [text.plain[span.start : span.end] for span in text.spans if span.style == MATCH_STYLE]
+    assert marked == ["Pre", "Scale", "ScaleKD"]
+    assert "[b]not markup[/b]" in text.plain

@@ -8,6 +8,7 @@ authors/organisation or tags: "scal" finds "Scaling" and "ScaleKD", "pre train" 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -57,6 +58,21 @@ SORTS: dict[str, str] = {
 def next_sort(sort: str) -> str:
     names = list(SORTS)
     return names[(names.index(sort) + 1) % len(names)] if sort in SORTS else names[0]
+
+
+_WORD_SPAN = re.compile(r"[^\W_]+")
+
+
+def match_spans(text: str, query_words: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of each word of ``text`` that a query word starts (to highlight it)."""
+    if not query_words:
+        return []
+    spans = []
+    for match in _WORD_SPAN.finditer(text):
+        folded = words(match.group())
+        if any(w.startswith(q) for w in folded for q in query_words):
+            spans.append(match.span())
+    return spans
 
 
 def word_index(text: str) -> str:

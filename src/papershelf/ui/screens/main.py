@@ -135,6 +135,10 @@ class MainScreen(Screen[None]):
 
     def _apply(self, search: Query) -> None:
         """Filter the collection for ``search`` (at once when quick, else in a worker)."""
+        if search.words != self.paper_list.highlight:
+            self.paper_list.highlight = search.words
+            if self.is_mounted:
+                self._schedule_detail()  # the abstract's highlights follow the words
         status = self.query_one(FilterStatus)
         status.starred_only = search.starred_only
         status.unread_only = search.unread_only
@@ -224,6 +228,9 @@ class MainScreen(Screen[None]):
     # -- the highlighted paper -------------------------------------------------------------
 
     def on_paper_list_highlighted(self, event: PaperList.Highlighted) -> None:
+        self._schedule_detail()
+
+    def _schedule_detail(self) -> None:
         # The detail pane follows once the cursor or the filter settles: re-laying out a long
         # abstract costs more than a frame, and the list must repaint at once on every key.
         if self._detail_timer is not None:
@@ -242,7 +249,7 @@ class MainScreen(Screen[None]):
             self.detail.show(None, self.app.state.get(""))
         else:
             paper = self.collection.paper(index)
-            self.detail.show(paper, self.app.state.get(paper.key))
+            self.detail.show(paper, self.app.state.get(paper.key), self.search.words)
 
     def action_open(self) -> None:
         """Read the highlighted paper: focus its abstract and mark it read."""

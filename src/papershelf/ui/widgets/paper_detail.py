@@ -11,7 +11,18 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from papershelf.model import Paper
+from papershelf.query import match_spans
 from papershelf.state import PaperState
+
+MATCH_STYLE = "bold underline"
+
+
+def _highlighted(text: str, highlight: tuple[str, ...]) -> Text:
+    """``text`` as plain Text, with the words the filter matched in the highlight style."""
+    out = Text(text)
+    for start, end in match_spans(text, highlight):
+        out.stylize(MATCH_STYLE, start, end)
+    return out
 
 
 class PaperDetail(VerticalScroll, can_focus=True):
@@ -28,7 +39,9 @@ class PaperDetail(VerticalScroll, can_focus=True):
         yield Static(id="detail-tags")
         yield Static(id="detail-abstract")
 
-    def show(self, paper: Paper | None, state: PaperState) -> None:
+    shown_highlight: tuple[str, ...] = ()
+
+    def show(self, paper: Paper | None, state: PaperState, highlight: tuple[str, ...] = ()) -> None:
         """Display ``paper`` (None: nothing matches) with its reading ``state``."""
         title = self.query_one("#detail-title", Static)
         meta = self.query_one("#detail-meta", Static)
@@ -42,7 +55,8 @@ class PaperDetail(VerticalScroll, can_focus=True):
         heading = Text()
         if state.starred:
             heading.append("★ ", "bold yellow")
-        heading.append(paper.title)
+        heading.append(_highlighted(paper.title, highlight))
+        self.shown_highlight = highlight
         title.update(heading)
 
         lines = Text()
@@ -74,5 +88,5 @@ class PaperDetail(VerticalScroll, can_focus=True):
             tag_text.append(f" {tag} ", "reverse")
         tags.update(tag_text)
         tags.display = bool(state.tags)
-        abstract.update(Text(paper.abstract or "(no abstract)"))
+        abstract.update(_highlighted(paper.abstract, highlight) if paper.abstract else Text("(no abstract)"))
         self.scroll_home(animate=False)

@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from papershelf.collection import PaperCollection, PaperView, Row
-from papershelf.query import StateLookup
+from papershelf.query import StateLookup, match_spans
 
 MARKER_WIDTH = 4
 DATE_WIDTH = 10
@@ -52,6 +52,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--unread",
         "paper-list--meta",
         "paper-list--empty",
+        "paper-list--match",
     }
 
     view: reactive[PaperView] = reactive(PaperView.everything(0), always_update=True)
@@ -78,6 +79,7 @@ class PaperList(ScrollView, can_focus=True):
         self.state = state
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._style_cache: dict[tuple[object, ...], RowStyles] = {}
+        self.highlight: tuple[str, ...] = ()  # the filter's words: matched words are highlighted
         self._last_highlighted: int | None = -1
 
     # -- what is highlighted ---------------------------------------------------------------
@@ -180,12 +182,28 @@ class PaperList(ScrollView, can_focus=True):
         starred = self.state.starred(row.key)
         read = self.state.read(row.key)
         selected = position == self.cursor
-        cache_key = (index, width, selected, starred, read, self.has_focus, self.app.theme)
+        cache_key = (index, width, selected, starred, read, self.has_focus, self.app.theme, self.highlight)
         strip = self._cache.get(cache_key)
         if strip is None:
             strip = self._render_row(row, starred=starred, read=read, selected=selected, width=width)
             self._cache[cache_key] = strip
         return strip
+
+    def _title_segments(self, title: str, styles: RowStyles) -> list[Segment]:
+        """The title, with the words the filter matched in the highlight style."""
+        spans = match_spans(title, self.highlight)
+        if not spans:
+            return [Segment(title, styles.text)]
+        segments = []
+        at = 0
+        for start, end in spans:
+            if start > at:
+                segments.append(Segment(title[at:start], styles.text))
+            segments.append(Segment(title[start:end], styles.match))
+            at = end
+        if at < len(title):
+            segments.append(Segment(title[at:], styles.text))
+        return segments
 
     def _row_styles(self, *, read: bool, selected: bool) -> RowStyles:
         """The rich styles of one kind of row, computed once per focus state and theme."""
@@ -203,6 +221,7 @@ class PaperList(ScrollView, can_focus=True):
                 unread=text + self.get_component_rich_style("paper-list--unread"),
                 meta=text + self.get_component_rich_style("paper-list--meta"),
                 empty=text + self.get_component_rich_style("paper-list--empty"),
+                match=text + self.get_component_rich_style("paper-list--match"),
             )
             self._style_cache[key] = styles
         return styles
@@ -218,7 +237,7 @@ class PaperList(ScrollView, can_focus=True):
             Segment("★" if starred else " ", styles.star),
             Segment(" " if read else "•", styles.unread),
             Segment(" ", styles.text),
-            Segment(fit(row.title, title_width), styles.text),
+            *self._title_segments(fit(row.title, title_width), styles),
             Segment(right, styles.meta),
         ]
         return Strip(segments).adjust_cell_length(width, styles.text)
@@ -231,6 +250,7 @@ class RowStyles:
     unread: Style
     meta: Style
     empty: Style
+    match: Style
 
 
 def fit(text: str, width: int) -> str:
