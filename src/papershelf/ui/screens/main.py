@@ -205,7 +205,8 @@ class MainScreen(Screen[None]):
         self.search = session.query
         index = self.collection.index_of(session.paper) if session.paper else None
         if index is not None:
-            self.paper_list.select_index(index)
+            # After the first layout: scrolling the cursor into view needs the list's real height.
+            self.call_after_refresh(self.paper_list.select_index, index)
 
     def action_focus_filter(self) -> None:
         box = self.query_one(FilterBox)

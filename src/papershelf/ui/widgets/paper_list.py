@@ -133,6 +133,19 @@ class PaperList(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(index))
 
     def _scroll_cursor_into_view(self) -> None:
+        if not len(self.view):
+            return
+        if (
+            not self.scrollable_content_region.height
+            or self.max_scroll_y < self.virtual_size.height - self.size.height
+        ):
+            # Before the layout has caught up with the size or the row count, a scroll would be
+            # clamped to the old extent: do it once the next frame is laid out.
+            self.call_after_refresh(self._scroll_cursor_now)
+            return
+        self._scroll_cursor_now()
+
+    def _scroll_cursor_now(self) -> None:
         if len(self.view):
             self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True)
 
