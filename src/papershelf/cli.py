@@ -23,7 +23,6 @@ from papershelf.sources import SourceError, dump_bibtex, dump_jsonl, load_file
 from papershelf.state import write_atomic
 
 EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
 
 DESCRIPTION = """\
 A keyboard-first terminal reader for research-paper feeds.
