@@ -14,6 +14,7 @@ from papershelf.library import collection as library_collection
 from papershelf.library.collection import Library
 from papershelf.model import Paper, title_key
 from papershelf.paths import state_path
+from papershelf.query import Query
 from papershelf.sources.jsonl import paper_from_dict
 from papershelf.state import StateStore
 from papershelf.text import words
@@ -524,3 +525,55 @@ def test_highlighted_text_marks_whole_matched_words() -> None:
     marked = [text.plain[span.start : span.end] for span in text.spans if span.style == MATCH_STYLE]
     assert marked == ["Pre", "Scale", "ScaleKD"]
     assert "[b]not markup[/b]" in text.plain
+
+
+async def test_saved_views_recall_and_persist(sample_papers: list[Paper]) -> None:
+    from papershelf.paths import views_path  # noqa: PLC0415
+    from papershelf.ui.screens.name_view import NameViewScreen  # noqa: PLC0415
+
+    def app() -> PapershelfApp:
+        return PapershelfApp(
+            InMemoryCollection(sample_papers), StateStore(state_path()), views_file=views_path()
+        )
+
+    first = app()
+    async with first.run_test(size=SIZE) as pilot:
+        await press(pilot, "slash", *"scal 2", "enter", "S", "ctrl+s")  # "2" in the box is text
+        assert isinstance(first.screen, NameViewScreen)
+        first.screen.query_one(Input).value = "scaling"
+        await press(pilot, "enter")
+        assert any("Saved as view 1: scaling" in n.message for n in first._notifications)
+        await press(pilot, "slash", "escape", "escape", "S")  # clear the filter, next sort
+        assert first.screen.search == Query(sort="upvotes")
+        await press(pilot, "1")
+        assert first.screen.search == Query("scal 2", sort="date")
+        assert first.screen.query_one(FilterBox).value == "scal 2"
+        titles = [c.title for c in first.get_system_commands(first.screen)]
+        assert "View 1: scaling" in titles
+        await press(pilot, "2")
+        assert any("No view 2 yet" in n.message for n in first._notifications)
+    second = app()
+    async with second.run_test(size=SIZE) as pilot:
+        await press(pilot, "1")
+        assert second.screen.search == Query("scal 2", sort="date")
+
+
+def test_saved_views_file(tmp_path: Path) -> None:
+    from papershelf.views import SavedView, load_views, save_views, with_view  # noqa: PLC0415
+
+    path = tmp_path / "views.toml"
+    views: list[SavedView] = []
+    for n in range(11):
+        views, number = with_view(views, SavedView(f"v{n}", Query(f"w{n}")))
+    assert number == 9
+    assert [v.name for v in views] == [f"v{n}" for n in range(2, 11)]  # nine at most: oldest gone
+    views, number = with_view(views, SavedView("V5", Query("new", unread_only=True)))
+    assert number == 4  # same name (any case): replaced in place
+    save_views(path, views)
+    assert load_views(path) == (views, None)
+    path.write_text('[[view]]\nname = "x"\nsort = "sideways"\n')
+    loaded, warning = load_views(path)
+    assert loaded == []
+    assert warning is not None
+    assert "unknown sort" in warning
+    assert not path.exists()

@@ -18,6 +18,7 @@ from papershelf.paths import (
     session_path,
     state_cache_path,
     state_path,
+    views_path,
 )
 from papershelf.sources import SourceError, dump_bibtex, dump_jsonl, load_file
 from papershelf.state import write_atomic
@@ -151,6 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         refetcher=refetcher,
         session_file=session_path(),
         restore=not args.fresh,
+        views_file=views_path(),
     )
     app.run()
     return 0

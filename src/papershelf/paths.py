@@ -18,6 +18,10 @@ def state_path() -> Path:
     return config_dir() / "state.toml"
 
 
+def views_path() -> Path:
+    return config_dir() / "views.toml"
+
+
 def session_path() -> Path:
     return config_dir() / "session.toml"
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from papershelf.collection import PaperCollection
+from papershelf.query import SORTS
 from papershelf.session import Session, load_session, save_session
 from papershelf.state import StateStore, StateWriter
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.main import MainScreen
+from papershelf.views import SavedView, load_views, save_views, with_view
 
 
 class PapershelfApp(App[None]):
@@ -31,8 +35,11 @@ class PapershelfApp(App[None]):
         refetcher: Refetcher | None = None,
         session_file: Path | None = None,
         restore: bool = True,
+        views_file: Path | None = None,
     ) -> None:
         super().__init__()
+        self.views_file = views_file
+        self.views, self._views_warning = load_views(views_file) if views_file is not None else ([], None)
         self.session_file = session_file
         self.session, self._session_warning = (
             load_session(session_file) if session_file is not None and restore else (Session(), None)
@@ -56,6 +63,8 @@ class PapershelfApp(App[None]):
             self.sub_title = source
         if self._state_warning:
             self.notify(self._state_warning, title="Reading state", severity="warning", timeout=15)
+        if self._views_warning:
+            self.notify(self._views_warning, title="Saved views", severity="warning", timeout=15)
         if self._session_warning:
             self.notify(self._session_warning, title="Session", severity="warning", timeout=15)
         self.call_after_refresh(self._freeze_garbage)
@@ -74,6 +83,28 @@ class PapershelfApp(App[None]):
         # The main screen is the default screen (not pushed on mount), so keys typed the moment
         # the reader appears already reach it.
         return MainScreen(self.collection)
+
+    def save_view(self, view: SavedView) -> int:
+        """Save ``view`` (a name already used is replaced); returns its number, 1-9."""
+        self.views, number = with_view(self.views, view)
+        if self.views_file is not None:
+            try:
+                save_views(self.views_file, self.views)
+            except OSError as error:
+                self.notify(f"Could not save the views: {error}", severity="error")
+        return number
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette lists the saved views beside Textual's own commands."""
+        yield from super().get_system_commands(screen)
+        main = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(main, MainScreen):
+            for number, view in enumerate(self.views, start=1):
+                yield SystemCommand(
+                    f"View {number}: {view.name}",
+                    f"filter {view.query.text!r}, sort {SORTS[view.query.sort]}",
+                    partial(main.recall, view),
+                )
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
         """However the reader is left (q, ctrl+q), the session is saved first."""

@@ -34,6 +34,8 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("filter.starred", "Show starred papers only (toggle)"),
     ("filter.unread", "Show unread papers only (toggle)"),
     ("view.sort", "Sort: as loaded, newest, most upvoted, title, unread first"),
+    ("view.save", "Save the filter and sort as a view (named)"),
+    ("view.1", "Recall view 1 (2-9 likewise; the palette lists them)"),
     ("library.refetch", "Library: fetch its sources again"),
     ("app.help", "This help"),
     ("app.quit", "Quit"),

@@ -26,10 +26,12 @@ from papershelf.session import Session
 from papershelf.state import ReadingState
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.help import HelpScreen
+from papershelf.ui.screens.name_view import NameViewScreen
 from papershelf.ui.screens.tags import TagsScreen
 from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
 from papershelf.ui.widgets.paper_detail import PaperDetail
 from papershelf.ui.widgets.paper_list import PaperList
+from papershelf.views import SavedView
 
 if TYPE_CHECKING:
     from papershelf.ui.app import PapershelfApp
@@ -60,6 +62,11 @@ class MainScreen(Screen[None]):
         Binding("asterisk", "toggle_starred_only", "★ only", id="filter.starred", priority=True),
         Binding("u", "toggle_unread_only", "Unread only", id="filter.unread", priority=True),
         Binding("S", "cycle_sort", "Sort", id="view.sort", priority=True),
+        Binding("ctrl+s", "save_view", "Save view", id="view.save", priority=True),
+        *(
+            Binding(str(n), f"recall_view({n})", f"View {n}", show=False, id=f"view.{n}", priority=True)
+            for n in range(1, 10)
+        ),
         Binding("R", "refetch", "Refetch", id="library.refetch", priority=True),
         Binding("question_mark", "help", "Help", id="app.help", priority=True),
         Binding("q", "quit", "Quit", id="app.quit", priority=True),
@@ -73,6 +80,7 @@ class MainScreen(Screen[None]):
             "toggle_starred_only",
             "toggle_unread_only",
             "cycle_sort",
+            "recall_view",
             "help",
             "quit",
             "refetch",
@@ -193,6 +201,28 @@ class MainScreen(Screen[None]):
 
     def action_quit(self) -> None:
         self.app.exit()
+
+    # -- saved views -------------------------------------------------------------------------
+
+    def action_save_view(self) -> None:
+        def save(name: str | None) -> None:
+            if name:
+                number = self.app.save_view(SavedView(name, self.search))
+                self.notify(f"Saved as view {number}: {name} (press {number} to recall it)")
+
+        self.app.push_screen(NameViewScreen(self.search.text), save)
+
+    def action_recall_view(self, number: int) -> None:
+        views = self.app.views
+        if not 1 <= number <= len(views):
+            self.notify(f"No view {number} yet: ctrl+s saves the current one.")
+            return
+        self.recall(views[number - 1])
+
+    def recall(self, view: SavedView) -> None:
+        """Show a saved view: its words in the filter box, its toggles and its sort."""
+        self.query_one(FilterBox).value = view.query.text
+        self.search = view.query
 
     def current_session(self) -> Session:
         return Session(self.search, self._current_key())
