@@ -59,3 +59,25 @@ def test_add_help() -> None:
 
 def test_no_library_means_the_bundled_list() -> None:
     assert open_library() is None
+
+
+def test_list_prints_matching_papers_for_scripts(sample_path: Path) -> None:
+    import json  # noqa: PLC0415
+
+    from papershelf.paths import state_path  # noqa: PLC0415
+
+    assert run("list").returncode == 2  # no library yet: said, not a crash
+    assert run("add", str(sample_path)).returncode == 0
+    state_path().parent.mkdir(parents=True, exist_ok=True)
+    unit = "title:unit unifying image and text recognition in one vision encoder"
+    state_path().write_text(f'version = 1\n[papers."{unit}"]\nstarred = true\n')
+    table = run("list", "vision", "enc")
+    assert table.returncode == 0
+    rows = table.stdout.strip().splitlines()
+    assert len(rows) == 2
+    assert rows[0].split("\t")[0] == "★•"
+    assert rows[0].endswith("UNIT: Unifying Image and Text Recognition in One Vision Encoder")
+    lines = run("list", "--format", "jsonl", "--sort", "upvotes", "--limit", "3").stdout.splitlines()
+    assert [json.loads(line)["upvotes"] for line in lines] == [4, 4, 3]  # InfiMM, MiniMax, POA
+    starred = json.loads(run("list", "--starred", "--format", "json").stdout)
+    assert [p["title"][:4] for p in starred] == ["UNIT"]

@@ -35,6 +35,7 @@ Reading state (stars, tags, read marks) is kept in the user's config directory.
 
   papershelf add FILE ...   import lists into the library (run 'papershelf add --help')
   papershelf fetch SOURCE   fetch from Hugging Face or arXiv into the library ('papershelf fetch --help')
+  papershelf list [QUERY]   print the library's matching papers (table, json, jsonl) for scripts
 """
 
 EPILOG = """\
@@ -98,6 +99,10 @@ def error(message: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["list"]:
+        from papershelf.cli_list import run_list  # noqa: PLC0415
+
+        return run_list(argv[1:])
     if argv[:1] == ["fetch"]:
         from papershelf.cli_fetch import run_fetch  # noqa: PLC0415
 

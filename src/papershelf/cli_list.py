@@ -1,0 +1,64 @@
+"""``papershelf list [QUERY] [--format table|json|jsonl]``: matching papers, for scripts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from papershelf.cli import open_library
+from papershelf.paths import state_cache_path, state_path
+from papershelf.query import SORTS, Query
+from papershelf.sources.jsonl import paper_to_dict
+from papershelf.state import StateStore
+
+EXIT_USAGE = 2
+
+
+def build_list_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="papershelf list",
+        description="Print the library's papers that match QUERY (the filter box's words) as a table, "
+        "a JSON array or JSON Lines.",
+    )
+    parser.add_argument("query", nargs="*", help="words; each must start a word of the paper")
+    parser.add_argument("--format", choices=("table", "json", "jsonl"), default="table")
+    parser.add_argument("--starred", action="store_true", help="starred papers only")
+    parser.add_argument("--unread", action="store_true", help="unread papers only")
+    parser.add_argument("--sort", choices=list(SORTS), default="loaded")
+    parser.add_argument("--limit", type=int, default=0, metavar="N", help="at most N papers (0: all)")
+    return parser
+
+
+def run_list(argv: Sequence[str]) -> int:
+    args = build_list_parser().parse_args(argv)
+    collection = open_library()
+    if collection is None:
+        print(
+            "papershelf: the library is empty (papershelf add FILE, or papershelf fetch …)", file=sys.stderr
+        )
+        return EXIT_USAGE
+    loaded = StateStore(state_path(), cache_path=state_cache_path()).load()
+    if loaded.warning:
+        print(f"papershelf: {loaded.warning}", file=sys.stderr)
+    state = loaded.state
+    query = Query(" ".join(args.query), starred_only=args.starred, unread_only=args.unread, sort=args.sort)
+    indices = list(collection.filter(query, state))
+    if args.limit > 0:
+        indices = indices[: args.limit]
+    out = sys.stdout
+    if args.format == "jsonl":
+        for i in indices:
+            out.write(json.dumps(paper_to_dict(collection.paper(int(i))), ensure_ascii=False) + "\n")
+    elif args.format == "json":
+        json.dump(
+            [paper_to_dict(collection.paper(int(i))) for i in indices], out, ensure_ascii=False, indent=1
+        )
+        out.write("\n")
+    else:
+        for i in indices:
+            row = collection.row(int(i))
+            marks = ("★" if state.starred(row.key) else " ") + (" " if state.read(row.key) else "•")
+            out.write(f"{marks}\t{row.published or '-'}\t{row.upvotes}\t{row.key}\t{row.title}\n")
+    return 0
