@@ -7,16 +7,14 @@ reading state.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import tomli_w
 
 from papershelf.query import SORTS, Query
-from papershelf.state import write_atomic
+from papershelf.state import set_aside, write_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +42,7 @@ def load_session(path: Path) -> tuple[Session, str | None]:
     except FileNotFoundError:
         return Session(), None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as error:
-        aside = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
-        try:
-            os.replace(path, aside)
-        except OSError:
-            return Session(), f"Session file {path} is invalid ({error}); starting fresh."
-        return Session(), f"Session file was invalid ({error}); moved to {aside}; starting fresh."
+        return Session(), set_aside(path, "Session file", error) + " Starting fresh."
 
 
 def _typed(data: dict[str, object], name: str, kind: type, default: object):  # type: ignore[no-untyped-def]

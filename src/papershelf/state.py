@@ -215,7 +215,7 @@ class StateStore:
             data = tomllib.loads(raw.decode("utf-8"))
             entries = _validate(data, self.path)
         except (UnicodeDecodeError, tomllib.TOMLDecodeError, StateFileError) as error:
-            aside = self._aside_path()
+            aside = aside_path(self.path)
             try:
                 os.replace(self.path, aside)
             except OSError as move_error:
@@ -263,16 +263,6 @@ class StateStore:
             if self._saved is not None:
                 self._write_cache(*self._saved)
 
-    def _aside_path(self) -> Path:
-        """``state.toml.corrupt-<timestamp>``, never the name of an earlier one."""
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        n = 1
-        while aside.exists():
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
-            n += 1
-        return aside
-
     def render(self, entries: Mapping[str, PaperState]) -> str:
         """The TOML text for ``entries`` (sorted by key for stable diffs)."""
         cache = self._fragments
@@ -299,6 +289,27 @@ class StateStore:
             text = self.render(entries)
             write_atomic(self.path, text)
             self._saved = (_fingerprint(text.encode("utf-8")), entries)
+
+
+def aside_path(path: Path) -> Path:
+    """``<name>.corrupt-<timestamp>`` beside ``path``, never the name of an earlier one."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while aside.exists():
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        n += 1
+    return aside
+
+
+def set_aside(path: Path, what: str, error: Exception) -> str:
+    """Move an invalid file aside (never over an earlier one); returns the message for the user."""
+    aside = aside_path(path)
+    try:
+        os.replace(path, aside)
+    except OSError:
+        return f"{what} {path} is invalid ({error}); it was left in place and not used."
+    return f"{what} was invalid ({error}); it was moved to {aside}."
 
 
 def _fingerprint(raw: bytes) -> str:

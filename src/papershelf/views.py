@@ -13,16 +13,14 @@ A file that does not parse is moved aside and reported, like the reading state.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import tomli_w
 
 from papershelf.query import SORTS, Query
-from papershelf.state import write_atomic
+from papershelf.state import set_aside, write_atomic
 from papershelf.text import clean_line
 
 MAX_VIEWS = 9
@@ -57,12 +55,7 @@ def load_views(path: Path) -> tuple[list[SavedView], str | None]:
     except FileNotFoundError:
         return [], None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as error:
-        aside = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
-        try:
-            os.replace(path, aside)
-        except OSError:
-            return [], f"Saved views file {path} is invalid ({error})."
-        return [], f"Saved views file was invalid ({error}); moved to {aside}."
+        return [], set_aside(path, "Saved views file", error)
 
 
 def save_views(path: Path, views: list[SavedView]) -> None:
