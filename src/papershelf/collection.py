@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from papershelf.model import Paper, title_key
-from papershelf.query import Query, StateLookup, matches_state, matches_words, word_index
+from papershelf.query import Query, StateLookup
+from papershelf.query_eval import Doc, compile_matcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,7 @@ class InMemoryCollection:
     def __init__(self, papers: Sequence[Paper]) -> None:
         self._papers = list(papers)
         self._rows = [Row(p.key, p.title, p.published, p.upvotes) for p in self._papers]
-        self._indexes: list[str] | None = None
+        self._docs: list[Doc] | None = None
 
     def __len__(self) -> int:
         return len(self._papers)
@@ -110,12 +111,12 @@ class InMemoryCollection:
         return len(self._papers) <= QUICK_SCAN_LIMIT
 
     def warm_up(self, stop: Callable[[], bool]) -> None:
-        self._search_indexes()
+        self._prepared()
 
-    def _search_indexes(self) -> list[str]:
-        if self._indexes is None:
-            self._indexes = [word_index(p.search_text) for p in self._papers]
-        return self._indexes
+    def _prepared(self) -> list[Doc]:
+        if self._docs is None:
+            self._docs = [Doc.of(p) for p in self._papers]
+        return self._docs
 
     def filter(self, query: Query, state: StateLookup) -> Sequence[int]:
         return self._sorted(self._matching(query, state), query.sort, state)
@@ -134,18 +135,12 @@ class InMemoryCollection:
         return hits
 
     def _matching(self, query: Query, state: StateLookup) -> Sequence[int]:
+        """Indices of the papers matching ``query`` (raises QueryError when it does not parse)."""
+        tree = query.tree
         if query.is_empty:
             return range(len(self._papers))
-        query_words = query.words
-        indexes = self._search_indexes() if query_words else None
-        hits = array("l")
-        for i, row in enumerate(self._rows):
-            if not matches_state(row.key, query, state):
-                continue
-            if indexes is not None and not matches_words(indexes[i], query_words, state.tags(row.key)):
-                continue
-            hits.append(i)
-        return hits
+        matches = compile_matcher(tree, state)
+        return array("l", (i for i, doc in enumerate(self._prepared()) if matches(doc)))
 
 
 def merge_papers(groups: Sequence[Sequence[Paper]]) -> list[Paper]:

@@ -19,6 +19,16 @@ def normalise_arxiv_id(value: str) -> str | None:
     return re.sub(r"v\d+$", "", value)
 
 
+def date_number(published: str | None) -> int | None:
+    """``"2024-09-06"`` -> ``20240906`` (what date comparisons use); None for no or a bad date."""
+    if not published:
+        return None
+    digits = published[:10].replace("-", "")
+    if len(digits) != 8 or not digits.isdigit():
+        return None
+    return int(digits)
+
+
 def title_key(title: str) -> str:
     """Key derived from a title: case, accents, whitespace and punctuation folded.
 

@@ -4,14 +4,27 @@ Text and query are split into words (runs of letters and digits, case and accent
 paper matches when every query word is the start of some word of its title, abstract,
 authors/organisation or tags: "scal" finds "Scaling" and "ScaleKD", "pre train" finds
 "pre-training", "caling" finds nothing. "Starred only" and "unread only" combine with the text.
+On top of words the box takes a query language (:mod:`papershelf.query_parse`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
+from papershelf.query_parse import (
+    And,
+    Everything,
+    Flag,
+    Node,
+    Not,
+    Or,
+    QueryError,
+    parse,
+    positive_words,
+    replace_flag,
+)
 from papershelf.text import words
 
 
@@ -24,24 +37,72 @@ class StateLookup(Protocol):
     def starred_keys(self) -> list[str]: ...
     def read_keys(self) -> list[str]: ...
     def tagged(self) -> dict[str, tuple[str, ...]]: ...
+    def note(self, key: str) -> str: ...
+    def noted_keys(self) -> list[str]: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """What the list shows: the text typed, the two toggles, and the sort order."""
+    """What the list shows: the text typed, the two toggles, and the sort order.
+
+    ``watch`` is what ``is:watched`` means (the config's watch list as a tree); it is not part
+    of a saved view or of equality.
+    """
 
     text: str = ""
     starred_only: bool = False
     unread_only: bool = False
     sort: str = "loaded"
+    watch: Node | None = field(default=None, compare=False)
+
+    @property
+    def text_tree(self) -> Node:
+        """The parsed text; raises :class:`~papershelf.query_parse.QueryError`."""
+        node = parse(self.text)
+        return replace_flag(node, "watched", self.watch if self.watch is not None else Or(()))
+
+    @property
+    def tree(self) -> Node:
+        """Text and toggles as one tree; raises :class:`~papershelf.query_parse.QueryError`."""
+        parts = [self.text_tree]
+        if self.starred_only:
+            parts.append(Flag("starred"))
+        if self.unread_only:
+            parts.append(Not(Flag("read")))
+        parts = [p for p in parts if not isinstance(p, Everything)]
+        if not parts:
+            return Everything()
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    @property
+    def error(self) -> str | None:
+        """Why the text does not parse, or None."""
+        try:
+            parse(self.text)
+        except QueryError as problem:
+            return str(problem)
+        return None
+
+    @property
+    def error_position(self) -> int | None:
+        """Where the text stops parsing (0-based), or None."""
+        try:
+            parse(self.text)
+        except QueryError as problem:
+            return problem.position
+        return None
 
     @property
     def words(self) -> tuple[str, ...]:
-        return tuple(words(self.text))
+        """The words to highlight: those the query looks for (not under a NOT)."""
+        try:
+            return positive_words(parse(self.text))
+        except ValueError:
+            return tuple(words(self.text))
 
     @property
     def is_empty(self) -> bool:
-        return not (self.words or self.starred_only or self.unread_only)
+        return isinstance(self.tree, Everything)
 
 
 # Sort orders, in the order ``S`` cycles through them, with what the screen calls them. Ties
@@ -81,25 +142,3 @@ def word_index(text: str) -> str:
     ``" " + query_word in word_index(text)`` is then exactly "query_word starts a word of text".
     """
     return "".join(" " + word for word in words(text))
-
-
-def matches_words(index: str, query_words: tuple[str, ...], tags: tuple[str, ...] = ()) -> bool:
-    """Whether every query word starts a word of ``index`` (see :func:`word_index`) or of a tag."""
-    tag_index: str | None = None
-    for word in query_words:
-        needle = " " + word
-        if needle in index:
-            continue
-        if not tags:
-            return False
-        if tag_index is None:
-            tag_index = word_index(" ".join(tags))
-        if needle not in tag_index:
-            return False
-    return True
-
-
-def matches_state(key: str, query: Query, state: StateLookup) -> bool:
-    if query.starred_only and not state.starred(key):
-        return False
-    return not (query.unread_only and state.read(key))

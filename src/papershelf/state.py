@@ -8,6 +8,7 @@ The file is hand-editable::
     starred = true
     read = true
     tags = ["vision", "ocr"]
+    note = "Read section 3 again."
 
 Writes are atomic (temp file in the same directory, flush, fsync, ``os.replace``). A file that
 does not parse or validate is moved aside to ``state.toml.corrupt-<timestamp>`` and reported;
@@ -32,12 +33,12 @@ from typing import Any
 
 import tomli_w
 
-from papershelf.text import clean_line
+from papershelf.text import clean_line, strip_controls
 
 STATE_VERSION = 1
 _HEADER = (
     '# papershelf reading state: one [papers."<key>"] table per paper with\n'
-    "# starred / read (true or false) and tags (a list of strings). Safe to edit by hand\n"
+    "# starred / read (true or false), tags (a list of strings) and note (text). Safe to edit by hand\n"
     "# while papershelf is not running.\n"
 )
 
@@ -49,10 +50,11 @@ class PaperState:
     starred: bool = False
     read: bool = False
     tags: tuple[str, ...] = ()
+    note: str = ""
 
     @property
     def is_empty(self) -> bool:
-        return not (self.starred or self.read or self.tags)
+        return not (self.starred or self.read or self.tags or self.note)
 
     def to_toml(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -62,7 +64,17 @@ class PaperState:
             out["read"] = True
         if self.tags:
             out["tags"] = list(self.tags)
+        if self.note:
+            out["note"] = self.note
         return out
+
+
+def clean_note(text: str) -> str:
+    """A note as typed, minus control characters and trailing blank space; newlines kept."""
+    text = text.replace("\r\n", "\n").replace("\t", "    ")
+    if not text.replace("\n", "").isprintable():
+        text = strip_controls(text, keep_newlines=True)
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
 
 
 def parse_tags(text: str) -> tuple[str, ...]:
@@ -104,6 +116,10 @@ class ReadingState:
         entry = self._entries.get(key)
         return entry.tags if entry is not None else ()
 
+    def note(self, key: str) -> str:
+        entry = self._entries.get(key)
+        return entry.note if entry is not None else ""
+
     def set(self, key: str, value: PaperState) -> bool:
         """Store ``value`` for ``key``; returns whether anything changed."""
         if self.get(key) == value:
@@ -126,6 +142,9 @@ class ReadingState:
 
     def tagged(self) -> dict[str, tuple[str, ...]]:
         return {key: entry.tags for key, entry in self._entries.items() if entry.tags}
+
+    def noted_keys(self) -> list[str]:
+        return [key for key, entry in self._entries.items() if entry.note]
 
     def snapshot(self) -> dict[str, PaperState]:
         """A copy of the entries, safe to hand to another thread."""
@@ -154,7 +173,7 @@ def _validate(data: dict[str, Any], path: Path) -> dict[str, PaperState]:
         where = f"papers.{key!r}"
         if not isinstance(value, dict):
             raise fail(f"{where} must be a table")
-        extra = sorted(set(value) - {"starred", "read", "tags"})
+        extra = sorted(set(value) - {"starred", "read", "tags", "note"})
         if extra:
             raise fail(f"{where}: unknown key {extra[0]!r}")
         for flag in ("starred", "read"):
@@ -163,10 +182,14 @@ def _validate(data: dict[str, Any], path: Path) -> dict[str, PaperState]:
         tags = value.get("tags", [])
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             raise fail(f"{where}.tags must be a list of strings")
+        note = value.get("note", "")
+        if not isinstance(note, str):
+            raise fail(f"{where}.note must be a string")
         entries[key] = PaperState(
             starred=value.get("starred", False),
             read=value.get("read", False),
             tags=parse_tags(",".join(tags)),
+            note=clean_note(note),
         )
     return entries
 
@@ -241,8 +264,8 @@ class StateStore:
             if data.get("fingerprint") != fingerprint:
                 return None
             return {
-                key: PaperState(bool(starred), bool(read), tuple(tags))
-                for key, (starred, read, tags) in data["entries"].items()
+                key: PaperState(bool(starred), bool(read), tuple(tags), str(note))
+                for key, (starred, read, tags, note) in data["entries"].items()
             }
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None  # no cache, or not one we wrote: parse the TOML
@@ -252,7 +275,7 @@ class StateStore:
             return
         data = {
             "fingerprint": fingerprint,
-            "entries": {key: [e.starred, e.read, list(e.tags)] for key, e in entries.items()},
+            "entries": {key: [e.starred, e.read, list(e.tags), e.note] for key, e in entries.items()},
         }
         with contextlib.suppress(OSError):  # only a speed-up
             write_atomic(self.cache_path, json.dumps(data, ensure_ascii=False), durable=False)
@@ -272,7 +295,10 @@ class StateStore:
             value = entries[key]
             cached = cache.get(key)
             if cached is None or cached[0] != value:
-                cached = (value, "\n" + tomli_w.dumps({"papers": {key: value.to_toml()}}))
+                cached = (
+                    value,
+                    "\n" + tomli_w.dumps({"papers": {key: value.to_toml()}}, multiline_strings=True),
+                )
             fresh[key] = cached
             parts.append(cached[1])
         self._fragments = fresh

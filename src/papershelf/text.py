@@ -34,7 +34,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _strip_controls(text: str, keep_newlines: bool) -> str:
+def strip_controls(text: str, keep_newlines: bool) -> str:
     text = _ESCAPE_SEQUENCE.sub("", text)
     text = _WHITESPACE_CONTROLS.sub(" ", text)
     if not keep_newlines:
@@ -45,7 +45,7 @@ def _strip_controls(text: str, keep_newlines: bool) -> str:
 def clean_line(text: str) -> str:
     """One line of untrusted text: controls removed, whitespace collapsed, stripped."""
     if not text.isprintable():  # fast path: most text has no control character at all
-        text = _strip_controls(text, keep_newlines=False)
+        text = strip_controls(text, keep_newlines=False)
     return " ".join(text.split())
 
 
@@ -58,7 +58,7 @@ def clean_text(text: str) -> str:
     if "\n" in text or "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if not text.replace("\n", "").isprintable():
-            text = _strip_controls(text, keep_newlines=True)
+            text = strip_controls(text, keep_newlines=True)
         paragraphs = _PARAGRAPH_BREAK.split(text)
         return "\n\n".join(p for p in (" ".join(p.split()) for p in paragraphs) if p)
     return clean_line(text)

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from papershelf.collection import Row
 from papershelf.library.store import LibraryStore
-from papershelf.model import Paper
-from papershelf.query import Query, StateLookup, word_index
+from papershelf.model import Paper, date_number
+from papershelf.query import Query, StateLookup
+from papershelf.query_parse import Everything, Range, all_words, needs
 
 if TYPE_CHECKING:
     import numpy as np
@@ -76,7 +77,7 @@ class LibraryCollection:
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
         self._size = size
-        self._sort_keys: dict[str, npt.NDArray[np.int64]] = {}
+        self._columns: dict[str, npt.NDArray[np.int64]] = {}
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self._positions: dict[str, int] = {}  # key -> position, for keys in the reading state
         self._lock = threading.Lock()
@@ -123,7 +124,8 @@ class LibraryCollection:
                 known[key] = found[key] - 1 if key in found else -1
         return {k: known[k] for k in keys if known.get(k, -1) >= 0}
 
-    def _mask_of(self, keys: Iterable[str]) -> BoolArray:
+    def mask_of(self, keys: Iterable[str]) -> BoolArray:
+        """Which positions hold the papers with these keys (keys not in the library are skipped)."""
         import numpy as np  # noqa: PLC0415
 
         mask = np.zeros(self._size, dtype=np.bool_)
@@ -131,10 +133,6 @@ class LibraryCollection:
         if positions:
             mask[np.asarray(positions, dtype=np.int64)] = True
         return mask
-
-    def _tag_hits(self, word: str, tagged: dict[str, tuple[str, ...]]) -> list[str]:
-        needle = " " + word
-        return [key for key, tags in tagged.items() if needle in word_index(" ".join(tags))]
 
     def warm_up(self, stop: Callable[[], bool]) -> None:
         """Load the index, and in a large library precompute the one-letter prefixes, so the
@@ -144,39 +142,59 @@ class LibraryCollection:
             index.warm(list(WARM_UP_PREFIXES), stop)
 
     def is_quick(self, query: Query) -> bool:
-        if query.sort in ("date", "upvotes", "title") and query.sort not in self._sort_keys:
-            return False  # the first sort by a column reads it for every paper: in a worker
-        return sum(self.index.cost(word) for word in query.words) <= QUICK_POSTINGS
+        from papershelf.library.evaluate import needs_text  # noqa: PLC0415
 
-    def _sort_key(self, sort: str) -> npt.NDArray[np.int64]:
-        """Per position, a number that sorts ascending in the ``sort`` order (read once)."""
+        columns = {"date": "date", "upvotes": "upvotes", "title": "title"}
+        if query.sort in columns and columns[query.sort] not in self._columns:
+            return False  # the first sort by a column reads it for every paper: in a worker
+        try:
+            tree = query.tree
+        except ValueError:
+            return True  # nothing to run: the screen reports the error
+        if needs(tree, Range) and not ({"date", "upvotes"} <= set(self._columns)):
+            return False
+        if needs_text(tree):
+            return False  # reads candidates' text from SQLite
+        return sum(self.index.cost(word) for word in all_words(tree)) <= QUICK_POSTINGS
+
+    def column(self, name: str) -> npt.NDArray[np.int64]:
+        """Per position: "upvotes"; "date" as YYYYMMDD (0: none); "title" as rank by title key.
+
+        Read once per library, on a connection of its own: reading a column of a million rows
+        must not hold up the page reads that draw the list meanwhile.
+        """
         import numpy as np  # noqa: PLC0415
 
-        key = self._sort_keys.get(sort)
-        if key is not None:
-            return key
-        # A connection of its own: reading a column of a million rows must not hold up the
-        # page reads that draw the list meanwhile.
+        found = self._columns.get(name)
+        if found is not None:
+            return found
         db = sqlite3.connect(f"file:{self.store.path}?mode=ro", uri=True)
         try:
-            if sort == "title":
+            if name == "title":
                 ids = db.execute("SELECT id FROM papers ORDER BY title_key, id").fetchall()
-                key = np.empty(self._size, dtype=np.int64)
-                key[np.fromiter((i - 1 for (i,) in ids), dtype=np.int64, count=len(ids))] = np.arange(
+                found = np.empty(self._size, dtype=np.int64)
+                found[np.fromiter((i - 1 for (i,) in ids), dtype=np.int64, count=len(ids))] = np.arange(
                     len(ids)
                 )
+            elif name == "date":
+                values = db.execute("SELECT published FROM papers ORDER BY id").fetchall()
+                found = np.fromiter(
+                    (date_number(v) or 0 for (v,) in values), dtype=np.int64, count=len(values)
+                )
             else:
-                column = "published" if sort == "date" else "upvotes"
-                values = db.execute(f"SELECT {column} FROM papers ORDER BY id").fetchall()
-                if sort == "date":  # newest first: "2024-09-06" -> -20240906; no date sorts last
-                    numbers = (-int(v.replace("-", "")) if v else 0 for (v,) in values)
-                else:
-                    numbers = (-int(v or 0) for (v,) in values)
-                key = np.fromiter(numbers, dtype=np.int64, count=len(values))
+                values = db.execute("SELECT upvotes FROM papers ORDER BY id").fetchall()
+                found = np.fromiter((int(v or 0) for (v,) in values), dtype=np.int64, count=len(values))
         finally:
             db.close()
-        self._sort_keys[sort] = key
-        return key
+        self._columns[name] = found
+        return found
+
+    def _sort_key(self, sort: str) -> npt.NDArray[np.int64]:
+        """Per position, a number that sorts ascending in the ``sort`` order."""
+        if sort == "title":
+            return self.column("title")
+        # newest first / most upvoted first; no date (0) sorts last
+        return -self.column("date" if sort == "date" else "upvotes")
 
     def _sorted(self, hits: npt.NDArray[np.int64], sort: str, state: StateLookup) -> npt.NDArray[np.int64]:
         import numpy as np  # noqa: PLC0415
@@ -184,34 +202,27 @@ class LibraryCollection:
         if sort == "loaded":
             return hits
         if sort == "unread":
-            order = np.argsort(self._mask_of(state.read_keys())[hits], kind="stable")
+            order = np.argsort(self.mask_of(state.read_keys())[hits], kind="stable")
         else:
             order = np.argsort(self._sort_key(sort)[hits], kind="stable")
         return hits[order]
 
     def filter(self, query: Query, state: StateLookup) -> Sequence[int]:
+        """Positions matching ``query``, sorted (raises QueryError when the text does not parse)."""
         import numpy as np  # noqa: PLC0415 - loaded already with the index
 
-        if query.is_empty:
+        from papershelf.library.evaluate import LibraryEvaluator  # noqa: PLC0415
+
+        tree = query.tree
+        if isinstance(tree, Everything):
             if query.sort == "loaded":
                 return range(self._size)
             everything = np.arange(self._size, dtype=np.int64)
             return self._sorted(everything, query.sort, state)  # type: ignore[return-value]
-
-        mask: BoolArray | None = None
-        tagged = state.tagged() if query.words else {}
-        for word in query.words:
-            hits = self.index.word_hits(word)
-            tag_keys = self._tag_hits(word, tagged)
-            if tag_keys:
-                hits = hits | self._mask_of(tag_keys)
-            mask = hits.copy() if mask is None else mask & hits
-        if query.starred_only:
-            starred = self._mask_of(state.starred_keys())
-            mask = starred if mask is None else mask & starred
-        if query.unread_only:
-            unread = ~self._mask_of(state.read_keys())
-            mask = unread if mask is None else mask & unread
-        assert mask is not None
+        evaluator = LibraryEvaluator(self, state)
+        try:
+            mask = evaluator.mask(tree)
+        finally:
+            evaluator.close()
         result: Sequence[int] = self._sorted(np.flatnonzero(mask), query.sort, state)  # type: ignore[assignment]
         return result

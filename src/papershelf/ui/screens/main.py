@@ -142,12 +142,26 @@ class MainScreen(Screen[None]):
         self._apply(search)
 
     def _apply(self, search: Query) -> None:
-        """Filter the collection for ``search`` (at once when quick, else in a worker)."""
+        """Filter the collection for ``search`` (at once when quick, else in a worker).
+
+        Text that does not parse changes nothing but the box: the list keeps the last good
+        result, the box turns to its error style and the status says what is wrong and where.
+        """
+        box = self.query_one(FilterBox)
+        status = self.query_one(FilterStatus)
+        error = search.error
+        box.error_at = search.error_position
+        box.set_class(error is not None, "-error")
+        status.set_class(error is not None, "-error")
+        status.error = error
+        if error is not None:
+            self.workers.cancel_group(self, "filter")
+            status.pending = False
+            return
         if search.words != self.paper_list.highlight:
             self.paper_list.highlight = search.words
             if self.is_mounted:
                 self._schedule_detail()  # the abstract's highlights follow the words
-        status = self.query_one(FilterStatus)
         status.starred_only = search.starred_only
         status.unread_only = search.unread_only
         status.sort = search.sort

@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
+from rich.highlighter import Highlighter
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from papershelf.collection import PaperView
 from papershelf.query import SORTS
+
+
+class QueryHighlighter(Highlighter):
+    """Colours the query language as it is typed; marks where a query stops parsing."""
+
+    _PARTS = (
+        (re.compile(r'"[^"]*"?'), "green"),
+        (re.compile(r"(?:(?<=\s)|^)-(?=\S)|\b(?:OR|AND|NOT)\b|\|"), "bold magenta"),
+        (re.compile(r"\b[A-Za-z]+:"), "cyan"),
+        (re.compile(r"[()]"), "bold"),
+    )
+
+    def __init__(self) -> None:
+        self.error_at: int | None = None
+
+    def highlight(self, text: Text) -> None:
+        plain = text.plain
+        for pattern, style in self._PARTS:
+            for match in pattern.finditer(plain):
+                text.stylize(style, *match.span())
+        if self.error_at is not None:
+            at = min(self.error_at, max(len(plain) - 1, 0))
+            text.stylize("bold white on red", at, at + 1)
 
 
 class FilterBox(Input):
@@ -23,8 +48,20 @@ class FilterBox(Input):
     """
 
     def __init__(self, on_text: Callable[[str], None], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        self._highlighter = QueryHighlighter()
+        super().__init__(highlighter=self._highlighter, **kwargs)
         self._on_text = on_text
+
+    @property
+    def error_at(self) -> int | None:
+        """Where the query stops parsing: that character is marked."""
+        return self._highlighter.error_at
+
+    @error_at.setter
+    def error_at(self, position: int | None) -> None:
+        if position != self._highlighter.error_at:
+            self._highlighter.error_at = position
+            self.refresh()
 
     def watch_value(self, value: str) -> None:
         self._on_text(value)
@@ -39,9 +76,14 @@ class FilterStatus(Static):
     pending: reactive[bool] = reactive(False)  # a filter is still running in the background
     fetching: reactive[bool] = reactive(False)  # R: sources are being fetched again
     sort: reactive[str] = reactive("loaded")
+    error: reactive[str | None] = reactive(None)  # why the query does not parse
 
     def render(self) -> Text:
         text = Text("⟳ ", "bold") if self.fetching else Text()
+        if self.error is not None:
+            text.append(f"⚠ {self.error} · ", "bold")
+            text.append(self.view.count_label, "bold")
+            return text
         text.append(self.view.count_label, "bold")
         if self.pending:
             text.append(" …", "dim")
