@@ -577,3 +577,17 @@ def test_saved_views_file(tmp_path: Path) -> None:
     assert warning is not None
     assert "unknown sort" in warning
     assert not path.exists()
+
+
+def test_keys_typed_while_the_app_starts_are_not_lost(sample_papers: list[Paper]) -> None:
+    """ "/vision" typed the moment the app starts (before its first frame) filters; it used to
+    lose the focus to the list, where the "s" starred a paper."""
+    app = make_app(sample_papers)
+
+    async def type_at_once(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("slash", *"vision")  # no pause before: the screen is still mounting
+        await settle(pilot)
+        pilot.app.exit(pilot.app.query_one(FilterBox).value)
+
+    assert app.run(headless=True, auto_pilot=type_at_once, size=SIZE) == "vision"
+    assert not app.state.starred(sample_papers[0].key)

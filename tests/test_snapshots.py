@@ -43,3 +43,18 @@ def test_help_screen(snap_compare, sample_papers: list[Paper]) -> None:  # type:
 
 def test_narrow_terminal(snap_compare, sample_papers: list[Paper]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(sample_papers), run_before=keys("j"), terminal_size=(80, 40))
+
+
+def test_query_error_keeps_the_list(snap_compare, sample_papers: list[Paper]) -> None:  # type: ignore[no-untyped-def]
+    # "vision" filters; the open quote after it does not parse: the list stays, the box and the
+    # status turn to the error style and the quote is marked.
+    assert snap_compare(
+        make_app(sample_papers), run_before=keys("slash", *'vision -"text to'), terminal_size=SIZE
+    )
+
+
+def test_query_language_highlights(snap_compare, sample_papers: list[Paper]) -> None:  # type: ignore[no-untyped-def]
+    # Fields, a phrase, OR and a negation coloured in the box; only the positive words
+    # highlighted in titles and the abstract.
+    text = 'title:(visual | scal) "pre train" -diffusion'
+    assert snap_compare(make_app(sample_papers), run_before=keys("slash", *text), terminal_size=SIZE)

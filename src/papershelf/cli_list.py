@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from papershelf.cli import open_library
 from papershelf.paths import state_cache_path, state_path
 from papershelf.query import SORTS, Query
+from papershelf.query_parse import QueryError
 from papershelf.sources.jsonl import paper_to_dict
 from papershelf.state import StateStore
 
@@ -19,10 +20,13 @@ EXIT_USAGE = 2
 def build_list_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="papershelf list",
-        description="Print the library's papers that match QUERY (the filter box's words) as a table, "
-        "a JSON array or JSON Lines.",
+        description="Print the library's papers that match QUERY (the filter box's query language: "
+        'words, "phrases", -not, OR, title:/author:/tag:/cat:/id:, is:starred, year:2024, upvotes:>=3 …) '
+        "as a table, a JSON array or JSON Lines.",
     )
-    parser.add_argument("query", nargs="*", help="words; each must start a word of the paper")
+    parser.add_argument(
+        "query", nargs="*", help="the query (quote it for the shell: 'vision -\"text to image\"')"
+    )
     parser.add_argument("--format", choices=("table", "json", "jsonl"), default="table")
     parser.add_argument("--starred", action="store_true", help="starred papers only")
     parser.add_argument("--unread", action="store_true", help="unread papers only")
@@ -44,7 +48,11 @@ def run_list(argv: Sequence[str]) -> int:
         print(f"papershelf: {loaded.warning}", file=sys.stderr)
     state = loaded.state
     query = Query(" ".join(args.query), starred_only=args.starred, unread_only=args.unread, sort=args.sort)
-    indices = list(collection.filter(query, state))
+    try:
+        indices = list(collection.filter(query, state))
+    except QueryError as error:
+        print(f"papershelf: {error.message}:\n  {query.text}\n  {' ' * error.position}^", file=sys.stderr)
+        return EXIT_USAGE
     if args.limit > 0:
         indices = indices[: args.limit]
     out = sys.stdout

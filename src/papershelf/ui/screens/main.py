@@ -43,6 +43,9 @@ DETAIL_DELAY = 0.05
 
 class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual API)
+    # The list has the focus at start, unless a key typed while the app started (a "/") has
+    # moved it already: focusing in on_mount took it back, and the next letters were commands.
+    AUTO_FOCUS = "PaperList"
 
     # Every screen key is a priority binding: it acts the moment the app reads it, before any
     # later key is handed to a widget. Keys that move focus or open a dialog therefore take
@@ -114,7 +117,6 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.paper_list.focus()
         self._restore(self.app.session)
         self._show_current()
         self._warm_up()
