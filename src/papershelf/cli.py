@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from papershelf import __version__
@@ -36,6 +36,8 @@ Reading state (stars, tags, read marks) is kept in the user's config directory.
   papershelf add FILE ...   import lists into the library (run 'papershelf add --help')
   papershelf fetch SOURCE   fetch from Hugging Face or arXiv into the library ('papershelf fetch --help')
   papershelf list [QUERY]   print the library's matching papers (table, json, jsonl) for scripts
+  papershelf export [QUERY] write matching papers as BibTeX, Markdown, CSV or JSON Lines
+  papershelf config path|init|check   the configuration file (theme, keys, watch list, sources)
 """
 
 EPILOG = """\
@@ -97,21 +99,51 @@ def error(message: str) -> None:
     print(f"papershelf: {message}", file=sys.stderr)
 
 
+def _run_list(argv: Sequence[str]) -> int:
+    from papershelf.cli_list import run_list  # noqa: PLC0415 - each command imports what it needs
+
+    return run_list(argv)
+
+
+def _run_fetch(argv: Sequence[str]) -> int:
+    from papershelf.cli_fetch import run_fetch  # noqa: PLC0415
+
+    return run_fetch(argv)
+
+
+def _run_export(argv: Sequence[str]) -> int:
+    from papershelf.cli_export import run_export  # noqa: PLC0415
+
+    return run_export(argv)
+
+
+def _run_config(argv: Sequence[str]) -> int:
+    from papershelf.cli_config import run_config  # noqa: PLC0415
+
+    return run_config(argv)
+
+
+def _run_add(argv: Sequence[str]) -> int:
+    from papershelf.cli_add import run_add  # noqa: PLC0415
+
+    args = build_add_parser().parse_args(argv)
+    return run_add(args.files, workers=args.workers)
+
+
+_SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "list": _run_list,
+    "fetch": _run_fetch,
+    "export": _run_export,
+    "config": _run_config,
+    "add": _run_add,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["list"]:
-        from papershelf.cli_list import run_list  # noqa: PLC0415
-
-        return run_list(argv[1:])
-    if argv[:1] == ["fetch"]:
-        from papershelf.cli_fetch import run_fetch  # noqa: PLC0415
-
-        return run_fetch(argv[1:])
-    if argv[:1] == ["add"]:
-        from papershelf.cli_add import run_add  # noqa: PLC0415
-
-        args = build_add_parser().parse_args(argv[1:])
-        return run_add(args.files, workers=args.workers)
+    command = _SUBCOMMANDS.get(argv[0]) if argv else None
+    if command is not None:
+        return command(argv[1:])
     args = build_parser().parse_args(argv)
     if args.state_path:
         print(state_path())
@@ -134,6 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"papershelf: wrote {len(papers)} papers to {args.output}")
         return 0
 
+    from papershelf.cli_config import read_config  # noqa: PLC0415
+    from papershelf.config import Config, ConfigError  # noqa: PLC0415
     from papershelf.state import StateStore  # noqa: PLC0415
     from papershelf.ui.app import PapershelfApp  # noqa: PLC0415 - keep --help and errors fast
     from papershelf.ui.refetch import library_refetcher  # noqa: PLC0415
@@ -145,10 +179,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         collection = InMemoryCollection(papers)
         label = ", ".join(p.name for p in args.files) if args.files else "bundled: Daily Papers"
+    try:
+        config, config_warning = read_config(), None
+    except ConfigError as err:  # the reader starts with the defaults and says why
+        config, config_warning = Config(), str(err)
     # Everything built so far lives as long as the app: keep the collector off it.
     gc.collect()
     gc.freeze()
-    refetcher = library_refetcher(library_dir(), cache_dir() / "http") if library is not None else None
+    refetcher = (
+        library_refetcher(library_dir(), cache_dir() / "http", config.sources)
+        if library is not None
+        else None
+    )
     store = StateStore(state_path(), cache_path=state_cache_path())
     app = PapershelfApp(
         collection,
@@ -158,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         session_file=session_path(),
         restore=not args.fresh,
         views_file=views_path(),
+        config=config,
+        config_warning=config_warning,
     )
     app.run()
     return 0

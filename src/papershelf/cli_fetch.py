@@ -76,8 +76,13 @@ def spec_of(args: argparse.Namespace) -> str:
 def run_fetch(argv: Sequence[str]) -> int:
     args = build_fetch_parser().parse_args(argv)
     console = Console(stderr=True)
+    from papershelf.cli_config import config_or_exit  # noqa: PLC0415
+
+    settings = config_or_exit()
+    if isinstance(settings, int):
+        return settings
     try:
-        config = SourceConfig.from_env()
+        config = SourceConfig.from_env(base=settings.sources)
     except FetchError as error:
         print(f"papershelf: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -37,6 +37,11 @@ def build_list_parser() -> argparse.ArgumentParser:
 
 def run_list(argv: Sequence[str]) -> int:
     args = build_list_parser().parse_args(argv)
+    from papershelf.cli_config import config_or_exit  # noqa: PLC0415
+
+    config = config_or_exit()
+    if isinstance(config, int):
+        return config
     collection = open_library()
     if collection is None:
         print(
@@ -47,7 +52,13 @@ def run_list(argv: Sequence[str]) -> int:
     if loaded.warning:
         print(f"papershelf: {loaded.warning}", file=sys.stderr)
     state = loaded.state
-    query = Query(" ".join(args.query), starred_only=args.starred, unread_only=args.unread, sort=args.sort)
+    query = Query(
+        " ".join(args.query),
+        starred_only=args.starred,
+        unread_only=args.unread,
+        sort=args.sort,
+        watch=config.watch,
+    )
     try:
         indices = list(collection.filter(query, state))
     except QueryError as error:

@@ -8,11 +8,11 @@ library can replace :class:`InMemoryCollection` without touching a widget.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from papershelf.model import Paper, title_key
+from papershelf.model import Paper, date_number, title_key
 from papershelf.query import Query, StateLookup
 from papershelf.query_eval import Doc, compile_matcher
 
@@ -32,6 +32,14 @@ class PaperCollection(Protocol):
     def row(self, index: int) -> Row: ...
     def paper(self, index: int) -> Paper: ...
     def index_of(self, key: str) -> int | None: ...
+    def indices_of(self, keys: Iterable[str]) -> dict[str, int]:
+        """Positions of those keys that are in the collection."""
+        ...
+
+    def dates(self) -> Sequence[int]:
+        """Per position, the publication date as ``YYYYMMDD`` (0: none)."""
+        ...
+
     def filter(self, query: Query, state: StateLookup) -> Sequence[int]: ...
     def is_quick(self, query: Query) -> bool:
         """Whether ``filter(query)`` is fast enough to run between two keystrokes (a few ms)."""
@@ -91,6 +99,7 @@ class InMemoryCollection:
         self._papers = list(papers)
         self._rows = [Row(p.key, p.title, p.published, p.upvotes) for p in self._papers]
         self._docs: list[Doc] | None = None
+        self._by_key: dict[str, int] | None = None
 
     def __len__(self) -> int:
         return len(self._papers)
@@ -102,10 +111,21 @@ class InMemoryCollection:
         return self._papers[index]
 
     def index_of(self, key: str) -> int | None:
-        for i, row in enumerate(self._rows):
-            if row.key == key:
-                return i
-        return None
+        return self._positions().get(key)
+
+    def indices_of(self, keys: Iterable[str]) -> dict[str, int]:
+        positions = self._positions()
+        return {key: positions[key] for key in keys if key in positions}
+
+    def _positions(self) -> dict[str, int]:
+        if self._by_key is None:
+            self._by_key = {}
+            for i, row in enumerate(self._rows):
+                self._by_key.setdefault(row.key, i)
+        return self._by_key
+
+    def dates(self) -> Sequence[int]:
+        return [date_number(row.published) or 0 for row in self._rows]
 
     def is_quick(self, query: Query) -> bool:
         return len(self._papers) <= QUICK_SCAN_LIMIT

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from papershelf.text import words
 
@@ -27,6 +28,14 @@ def date_number(published: str | None) -> int | None:
     if len(digits) != 8 or not digits.isdigit():
         return None
     return int(digits)
+
+
+def is_web_url(url: str | None) -> bool:
+    """Whether ``url`` is a plain http(s) address, the only kind papershelf opens."""
+    if not url or any(c.isspace() or not c.isprintable() for c in url):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def title_key(title: str) -> str:
@@ -86,6 +95,12 @@ class Paper:
         if self.author_count is not None:
             return f"{self.author_count} author{'s' if self.author_count != 1 else ''}"
         return ""
+
+    @property
+    def page_url(self) -> str | None:
+        """The paper's page: arXiv's abstract page when the id is known, else the Hugging Face
+        page or the source's URL."""
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else self.url
 
     @property
     def pdf_url(self) -> str | None:

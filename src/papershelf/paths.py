@@ -14,6 +14,10 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+def config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
 def state_path() -> Path:
     return config_dir() / "state.toml"
 

@@ -21,6 +21,8 @@ from papershelf.state import set_aside, write_atomic
 class Session:
     query: Query = field(default_factory=Query)
     paper: str | None = None  # key of the highlighted paper
+    theme: str | None = None  # chosen in the command palette
+    config_theme: str | None = None  # config.toml's theme when it was chosen (a new one wins)
 
 
 def load_session(path: Path) -> tuple[Session, str | None]:
@@ -35,10 +37,11 @@ def load_session(path: Path) -> tuple[Session, str | None]:
         )
         if query.sort not in SORTS:
             raise ValueError(f"unknown sort {query.sort!r}")
-        paper = data.get("paper")
-        if paper is not None and not isinstance(paper, str):
-            raise ValueError("'paper' must be a string")
-        return Session(query, paper), None
+        paper, theme, config_theme = (data.get(name) for name in ("paper", "theme", "config_theme"))
+        for name, value in (("paper", paper), ("theme", theme), ("config_theme", config_theme)):
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"{name!r} must be a string")
+        return Session(query, paper, theme, config_theme), None
     except FileNotFoundError:
         return Session(), None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as error:
@@ -59,6 +62,8 @@ def save_session(path: Path, session: Session) -> None:
         "unread_only": session.query.unread_only,
         "sort": session.query.sort,
     }
-    if session.paper:
-        data["paper"] = session.paper
+    for name in ("paper", "theme", "config_theme"):
+        value = getattr(session, name)
+        if value:
+            data[name] = value
     write_atomic(path, tomli_w.dumps(data))

@@ -134,6 +134,15 @@ class ReadingState:
     def update(self, key: str, **changes: Any) -> bool:
         return self.set(key, replace(self.get(key), **changes))
 
+    def apply(self, changes: Mapping[str, PaperState]) -> dict[str, PaperState]:
+        """Set several papers at once; returns the previous state of those that changed."""
+        previous = {}
+        for key, value in changes.items():
+            before = self.get(key)
+            if self.set(key, value):
+                previous[key] = before
+        return previous
+
     def starred_keys(self) -> list[str]:
         return [key for key, entry in self._entries.items() if entry.starred]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import httpx
 
@@ -36,9 +36,12 @@ class SourceConfig:
     backoff: float = 3.0  # first wait after a throttled answer; doubles each retry
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> SourceConfig:
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, base: Mapping[str, str | float] | None = None
+    ) -> SourceConfig:
+        """Defaults, then ``base`` (config.toml's [sources]), then PAPERSHELF_* variables."""
         env = os.environ if env is None else env
-        defaults = cls()
+        defaults = replace(cls(), **dict(base or {}))  # type: ignore[arg-type]  # keys checked by config
 
         def number(name: str, default: float) -> float:
             raw = env.get(name)

@@ -113,6 +113,12 @@ class LibraryCollection:
     def index_of(self, key: str) -> int | None:
         return self._positions_of([key]).get(key)
 
+    def indices_of(self, keys: Iterable[str]) -> dict[str, int]:
+        return self._positions_of(list(keys))
+
+    def dates(self) -> Sequence[int]:
+        return self.column("date")  # type: ignore[return-value]
+
     def _positions_of(self, keys: Iterable[str]) -> dict[str, int]:
         """Positions of the keys found in the library (looked up once, then cached)."""
         known = self._positions

@@ -12,7 +12,7 @@ title word), with ``eprint``/``archivePrefix``/``primaryClass`` for arXiv papers
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from bibtexparser.entrypoint import parse_string, write_string
 from bibtexparser.library import Library
@@ -107,7 +107,10 @@ def citation_key(paper: Paper, taken: set[str]) -> str:
     return key
 
 
-def dump_bibtex(papers: Iterable[Paper]) -> str:
+def dump_bibtex(
+    papers: Iterable[Paper], notes: Mapping[str, tuple[tuple[str, ...], str]] | None = None
+) -> str:
+    """BibTeX ``@misc`` entries; ``notes`` (key -> (tags, note)) adds ``keywords`` and ``annote``."""
     taken: set[str] = set()
     entries: list[Block] = []
     for paper in papers:
@@ -128,5 +131,10 @@ def dump_bibtex(papers: Iterable[Paper]) -> str:
             fields.append(Field("url", _safe(url)))
         if paper.abstract:
             fields.append(Field("abstract", _safe(paper.abstract.replace("\n\n", " "))))
+        tags, note = (notes or {}).get(paper.key, ((), ""))
+        if tags:
+            fields.append(Field("keywords", _safe(", ".join(tags))))
+        if note:
+            fields.append(Field("annote", _safe(note.replace("\n", " "))))
         entries.append(Entry("misc", citation_key(paper, taken), fields))
     return write_string(Library(entries))

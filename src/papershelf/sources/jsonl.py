@@ -31,7 +31,9 @@ _STR_FIELDS = (
     "doi",
 )
 _INT_FIELDS = ("author_count", "upvotes", "comments")
-KNOWN_FIELDS = frozenset(("title", "authors", "categories", "key", *_STR_FIELDS, *_INT_FIELDS))
+# "reading": the reading state an export adds ({"starred", "read", "tags", "note"}); a paper
+# list ignores it.
+KNOWN_FIELDS = frozenset(("title", "authors", "categories", "key", "reading", *_STR_FIELDS, *_INT_FIELDS))
 
 
 def paper_from_dict(obj: Any, source: str, line: int | None = None) -> Paper:
@@ -45,6 +47,8 @@ def paper_from_dict(obj: Any, source: str, line: int | None = None) -> Paper:
     unknown = sorted(set(obj) - KNOWN_FIELDS)
     if unknown:
         raise fail(f"unknown field {unknown[0]!r}")
+    if not isinstance(obj.get("reading", {}), dict):
+        raise fail("'reading' must be an object")
     title = obj.get("title")
     if not isinstance(title, str) or not clean_line(title):
         raise fail("'title' must be a non-empty string")

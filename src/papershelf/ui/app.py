@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+import webbrowser
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -12,11 +13,13 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from papershelf.collection import PaperCollection
+from papershelf.config import Config
 from papershelf.query import SORTS
 from papershelf.session import Session, load_session, save_session
-from papershelf.state import StateStore, StateWriter
+from papershelf.state import PaperState, StateStore, StateWriter
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.main import MainScreen
+from papershelf.undo import Step, UndoHistory
 from papershelf.views import SavedView, load_views, save_views, with_view
 
 
@@ -25,6 +28,7 @@ class PapershelfApp(App[None]):
 
     CSS_PATH = "papershelf.tcss"
     TITLE = "papershelf"
+    _default_theme = "textual-dark"
 
     def __init__(
         self,
@@ -36,14 +40,24 @@ class PapershelfApp(App[None]):
         session_file: Path | None = None,
         restore: bool = True,
         views_file: Path | None = None,
+        config: Config | None = None,
+        config_warning: str | None = None,
+        opener: Callable[[str], bool] | None = None,
     ) -> None:
         super().__init__()
+        self.config = config or Config()
+        self._config_warning = config_warning
+        # Opens a URL in the browser (tests inject a recorder); only http(s) URLs reach it.
+        self.opener: Callable[[str], bool] = opener or webbrowser.open
+        self.history = UndoHistory()
         self.views_file = views_file
         self.views, self._views_warning = load_views(views_file) if views_file is not None else ([], None)
         self.session_file = session_file
-        self.session, self._session_warning = (
-            load_session(session_file) if session_file is not None and restore else (Session(), None)
+        saved, self._session_warning = (
+            load_session(session_file) if session_file is not None else (Session(), None)
         )
+        # --fresh forgets the query and the paper, not the theme chosen in the palette.
+        self.session = saved if restore else Session(theme=saved.theme, config_theme=saved.config_theme)
         self.collection = collection
         self.refetcher = refetcher
         self.store = store
@@ -55,6 +69,11 @@ class PapershelfApp(App[None]):
         self._writer: StateWriter | None = None
 
     def on_mount(self) -> None:
+        if self.config.keys:
+            self.set_keymap(dict(self.config.keys))
+        theme = self._start_theme()
+        if theme is not None and theme in self.available_themes:
+            self.theme = theme
         if self._state_writable:
             self._writer = StateWriter(
                 self.store, on_error=self._report_save_error, warm=self.state.snapshot()
@@ -67,7 +86,21 @@ class PapershelfApp(App[None]):
             self.notify(self._views_warning, title="Saved views", severity="warning", timeout=15)
         if self._session_warning:
             self.notify(self._session_warning, title="Session", severity="warning", timeout=15)
+        if self._config_warning:
+            self.notify(
+                self._config_warning + " Using the defaults.",
+                title="config.toml",
+                severity="error",
+                timeout=20,
+            )
         self.call_after_refresh(self._freeze_garbage)
+
+    def _start_theme(self) -> str | None:
+        """The palette's choice while config.toml's theme is what it was then; else the config's."""
+        session = self.session
+        if session.theme and session.config_theme == self.config.theme:
+            return session.theme
+        return self.config.theme
 
     def _freeze_garbage(self) -> None:
         """After the first frame: move everything built so far out of the collector's sight.
@@ -82,7 +115,7 @@ class PapershelfApp(App[None]):
     def get_default_screen(self) -> Screen[None]:
         # The main screen is the default screen (not pushed on mount), so keys typed the moment
         # the reader appears already reach it.
-        return MainScreen(self.collection)
+        return MainScreen(self.collection, self.config)
 
     def save_view(self, view: SavedView) -> int:
         """Save ``view`` (a name already used is replaced); returns its number, 1-9."""
@@ -110,8 +143,11 @@ class PapershelfApp(App[None]):
         """However the reader is left (q, ctrl+q), the session is saved first."""
         main = self.screen_stack[0] if self.screen_stack else None
         if self.session_file is not None and isinstance(main, MainScreen):
+            session = main.current_session()
+            chosen = self.theme if self.theme != (self.config.theme or self._default_theme) else None
+            session = Session(session.query, session.paper, chosen, self.config.theme)
             try:
-                save_session(self.session_file, main.current_session())
+                save_session(self.session_file, session)
             except OSError as error:
                 self.log.warning(f"could not save the session: {error}")
         super().exit(*args, **kwargs)
@@ -120,13 +156,29 @@ class PapershelfApp(App[None]):
         if self._writer is not None:
             self._writer.close()
 
-    def update_state(self, key: str, **changes: Any) -> bool:
-        """Change one paper's reading state and hand it to the writer; returns whether it changed."""
-        if not self.state.update(key, **changes):
-            return False
+    def update_state(self, key: str, label: str = "change", **changes: Any) -> bool:
+        """Change one paper's reading state (undoably) and save it; returns whether it changed."""
+        from dataclasses import replace  # noqa: PLC0415
+
+        return bool(self.change(label, {key: replace(self.state.get(key), **changes)}))
+
+    def change(self, label: str, changes: Mapping[str, PaperState]) -> int:
+        """Apply ``changes`` as one undoable step and save; returns how many papers changed."""
+        count = self.history.change(self.state, label, changes)
+        if count:
+            self._save_state()
+        return count
+
+    def undo(self) -> Step | None:
+        """Put back the papers of the latest step (saved like any change)."""
+        step = self.history.undo(self.state)
+        if step is not None:
+            self._save_state()
+        return step
+
+    def _save_state(self) -> None:
         if self._writer is not None:
             self._writer.submit(self.state.snapshot())
-        return True
 
     def flush_state(self, timeout: float = 5.0) -> bool:
         """Wait until every change so far is on disk (tests and quitting use it)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from papershelf.collection import PaperCollection
@@ -11,8 +11,11 @@ from papershelf.collection import PaperCollection
 Refetcher = Callable[[], tuple[PaperCollection, str]]
 
 
-def library_refetcher(directory: Path, cache_directory: Path) -> Refetcher:
-    """A refetcher for the library in ``directory`` (runs in a worker thread)."""
+def library_refetcher(
+    directory: Path, cache_directory: Path, sources: Mapping[str, str | float] | None = None
+) -> Refetcher:
+    """A refetcher for the library in ``directory`` (runs in a worker thread); ``sources`` is
+    config.toml's [sources]."""
 
     def refetch() -> tuple[PaperCollection, str]:
         from papershelf.fetch.cache import ResponseCache  # noqa: PLC0415
@@ -24,7 +27,7 @@ def library_refetcher(directory: Path, cache_directory: Path) -> Refetcher:
         try:
             if not library.store.fetch_specs():
                 raise FetchError("nothing was fetched into this library yet (papershelf fetch …)")
-            outcome = refresh(library, SourceConfig.from_env(), ResponseCache(cache_directory))
+            outcome = refresh(library, SourceConfig.from_env(base=sources), ResponseCache(cache_directory))
         finally:
             library.close()
         collection = Library(directory, readonly=True).collection()

@@ -28,7 +28,16 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("paper.star", "Star / unstar"),
     ("paper.tags", "Edit tags (comma-separated)"),
     ("paper.read", "Mark read / unread"),
-    ("filter.focus", "Filter: type words; each must start a word of the paper"),
+    ("paper.note", "Write a note on the paper (shown in the detail pane)"),
+    ("paper.open_page", "Open the paper's page in the browser (arXiv, else its source)"),
+    ("paper.open_pdf", "Open the PDF in the browser"),
+    ("paper.copy_link", "Copy the link"),
+    ("paper.copy_bibtex", "Copy a BibTeX entry"),
+    ("list.mark_all_read", "Mark every paper in view read (asks first)"),
+    ("state.undo", "Undo the last star, tag, read, note or mark-all (100 steps)"),
+    ("list.export", "Export the visible or starred papers (BibTeX, Markdown, CSV, JSONL)"),
+    ("view.stats", "Statistics of the view: per month, tags, counts"),
+    ("filter.focus", 'Filter: words, "phrases", -not, OR, title: author: tag: is: year: upvotes:'),
     ("filter.clear", "In the filter: clear it (again: back to the list)"),
     ("filter.done", "In the filter: back to the list, filter kept"),
     ("filter.starred", "Show starred papers only (toggle)"),
@@ -66,9 +75,10 @@ class HelpScreen(ModalScreen[None]):
         table = Table(title="papershelf keys", box=None, show_header=False, padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for keys, description in self.key_rows():
-            table.add_row(Text(keys), Text(description))
-        table.caption = "escape closes"
+        table.add_column(style="dim", no_wrap=True)
+        for (keys, description), (binding_id, _) in zip(self.key_rows(), HELP_ROWS, strict=True):
+            table.add_row(Text(keys), Text(description), Text(binding_id))
+        table.caption = "escape closes · remap a key by its id in config.toml [keys]"
         return table
 
     def _keys_by_id(self) -> dict[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -15,16 +16,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from papershelf.collection import PaperCollection, PaperView
+from papershelf.config import Config
 from papershelf.query import Query, next_sort
 from papershelf.session import Session
 from papershelf.state import ReadingState
 from papershelf.ui.refetch import Refetcher
+from papershelf.ui.screens.actions import PaperActions
 from papershelf.ui.screens.help import HelpScreen
 from papershelf.ui.screens.name_view import NameViewScreen
 from papershelf.ui.screens.tags import TagsScreen
@@ -39,9 +41,11 @@ if TYPE_CHECKING:
 
 # Seconds the highlighted paper must stay put before the detail pane shows it.
 DETAIL_DELAY = 0.05
+# mark_read = "highlight": seconds a paper must stay shown to count as read.
+READ_AFTER = 1.0
 
 
-class MainScreen(Screen[None]):
+class MainScreen(PaperActions):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual API)
     # The list has the focus at start, unless a key typed while the app started (a "/") has
     # moved it already: focusing in on_mount took it back, and the next letters were commands.
@@ -70,6 +74,15 @@ class MainScreen(Screen[None]):
             Binding(str(n), f"recall_view({n})", f"View {n}", show=False, id=f"view.{n}", priority=True)
             for n in range(1, 10)
         ),
+        Binding("o", "open_page", "Open", id="paper.open_page", priority=True),
+        Binding("p", "open_pdf", "PDF", show=False, id="paper.open_pdf", priority=True),
+        Binding("y", "copy_link", "Copy link", show=False, id="paper.copy_link", priority=True),
+        Binding("Y", "copy_bibtex", "Copy BibTeX", show=False, id="paper.copy_bibtex", priority=True),
+        Binding("n", "edit_note", "Note", id="paper.note", priority=True),
+        Binding("A", "mark_all_read", "All read", show=False, id="list.mark_all_read", priority=True),
+        Binding("ctrl+z", "undo", "Undo", id="state.undo", priority=True),
+        Binding("E", "export", "Export", show=False, id="list.export", priority=True),
+        Binding("ctrl+t", "stats", "Stats", show=False, id="view.stats", priority=True),
         Binding("R", "refetch", "Refetch", id="library.refetch", priority=True),
         Binding("question_mark", "help", "Help", id="app.help", priority=True),
         Binding("q", "quit", "Quit", id="app.quit", priority=True),
@@ -87,6 +100,14 @@ class MainScreen(Screen[None]):
             "help",
             "quit",
             "refetch",
+            "open_page",
+            "open_pdf",
+            "copy_link",
+            "copy_bibtex",
+            "edit_note",
+            "mark_all_read",
+            "export",
+            "undo",
         }
     )
 
@@ -95,11 +116,14 @@ class MainScreen(Screen[None]):
 
     app: PapershelfApp
 
-    def __init__(self, collection: PaperCollection) -> None:
+    def __init__(self, collection: PaperCollection, config: Config) -> None:
         super().__init__()
         self.collection = collection
+        self.config = config
         self._detail_timer: Timer | None = None
+        self._read_timer: Timer | None = None
         self.set_reactive(MainScreen.view, PaperView.everything(len(collection)))
+        self.set_reactive(MainScreen.search, Query(sort=config.default_sort, watch=config.watch))
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -117,18 +141,28 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._restore(self.app.session)
+        if not self._restore(self.app.session) and self.search.sort != "loaded":
+            self._apply(self.search)  # config.toml's default_sort
         self._show_current()
         self._warm_up()
+        if self.config.watch is not None:
+            self._find_watched(self.collection)
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _find_watched(self, collection: PaperCollection) -> None:
+        """Which papers the watch list matches (drawn in their own colour)."""
+        query = Query("is:watched", watch=self.config.watch)
+        found = frozenset(int(i) for i in collection.filter(query, ReadingState(self.app.state.snapshot())))
+        self.app.call_from_thread(self._set_watched, found)
+
+    def _set_watched(self, found: frozenset[int]) -> None:
+        self.paper_list.watched = found
+        self.paper_list.refresh()
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
         worker = get_current_worker()
         self.collection.warm_up(lambda: worker.is_cancelled)
-
-    @property
-    def paper_list(self) -> PaperList:
-        return self.query_one(PaperList)
 
     @property
     def detail(self) -> PaperDetail:
@@ -238,21 +272,22 @@ class MainScreen(Screen[None]):
     def recall(self, view: SavedView) -> None:
         """Show a saved view: its words in the filter box, its toggles and its sort."""
         self.query_one(FilterBox).value = view.query.text
-        self.search = view.query
+        self.search = replace(view.query, watch=self.config.watch)
 
     def current_session(self) -> Session:
         return Session(self.search, self._current_key())
 
-    def _restore(self, session: Session) -> None:
+    def _restore(self, session: Session) -> bool:
         """Start where the last session left off: query, toggles, sort, highlighted paper."""
         if session.query == Query() and session.paper is None:
-            return
+            return False
         self.query_one(FilterBox).value = session.query.text
-        self.search = session.query
+        self.search = replace(session.query, watch=self.config.watch)
         index = self.collection.index_of(session.paper) if session.paper else None
         if index is not None:
             # After the first layout: scrolling the cursor into view needs the list's real height.
             self.call_after_refresh(self.paper_list.select_index, index)
+        return True
 
     def action_focus_filter(self) -> None:
         box = self.query_one(FilterBox)
@@ -297,38 +332,53 @@ class MainScreen(Screen[None]):
         else:
             paper = self.collection.paper(index)
             self.detail.show(paper, self.app.state.get(paper.key), self.search.words)
+            if self.config.mark_read == "highlight" and not self.app.state.read(paper.key):
+                if self._read_timer is not None:
+                    self._read_timer.stop()
+                self._read_timer = self.set_timer(READ_AFTER, partial(self._read_if_shown, paper.key))
+
+    def _read_if_shown(self, key: str) -> None:
+        """mark_read = "highlight": the paper still shown a moment later counts as read."""
+        self._read_timer = None
+        if self._current_key() == key and self.detail.shown_key == key:
+            self._change(key, "read", read=True)
 
     def action_open(self) -> None:
-        """Read the highlighted paper: focus its abstract and mark it read."""
+        """Read the highlighted paper: focus its abstract and mark it read (unless mark_read is
+        "manual")."""
         key = self._current_key()
         if key is not None:
-            self._change(key, read=True)
+            if self.config.mark_read != "manual":
+                self._change(key, "read", read=True)
             self.set_focus(self.detail)
 
     def _current_key(self) -> str | None:
         index = self.paper_list.current_index
         return None if index is None else self.collection.row(index).key
 
-    def _change(self, key: str, **changes: object) -> None:
-        """Change one paper's reading state, save it, and redraw what shows it.
+    def _change(self, key: str, label: str, **changes: object) -> None:
+        """Change one paper's reading state (one undo step), save it, and redraw what shows it.
 
         The view is not re-filtered: a paper starred off in a "★ only" view stays until the
         filter changes, so the cursor never jumps under the reader.
         """
-        if self.app.update_state(key, **changes):
-            self.paper_list.refresh()
-            if key == self._current_key():
-                self._show_current()
+        if self.app.update_state(key, label, **changes):
+            self._after_change([key])
+
+    def _after_change(self, keys: Sequence[str]) -> None:
+        self.paper_list.refresh()
+        if self._current_key() in keys:
+            self._show_current()
 
     def action_toggle_star(self) -> None:
         key = self._current_key()
         if key is not None:
-            self._change(key, starred=not self.app.state.starred(key))
+            self._change(key, "star", starred=not self.app.state.starred(key))
 
     def action_toggle_read(self) -> None:
         key = self._current_key()
         if key is not None:
-            self._change(key, read=not self.app.state.read(key))
+            self._change(key, "read mark", read=not self.app.state.read(key))
 
     def action_edit_tags(self) -> None:
         index = self.paper_list.current_index
@@ -338,7 +388,7 @@ class MainScreen(Screen[None]):
 
         def apply(tags: tuple[str, ...] | None) -> None:
             if tags is not None:
-                self._change(paper.key, tags=tags)
+                self._change(paper.key, "tags", tags=tags)
 
         self.app.push_screen(TagsScreen(paper.title, self.app.state.tags(paper.key)), apply)
 
@@ -374,6 +424,8 @@ class MainScreen(Screen[None]):
         self.collection = collection
         self.paper_list.replace_collection(collection)
         self._apply(self.search)
+        if self.config.watch is not None:
+            self._find_watched(collection)
         self._show_current()
         self.notify(message, title="Refetched")
 

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from papershelf.latex import to_unicode
 from papershelf.model import Paper
 from papershelf.query import match_spans
 from papershelf.state import PaperState
@@ -37,25 +38,30 @@ class PaperDetail(VerticalScroll, can_focus=True):
         yield Static(id="detail-title")
         yield Static(id="detail-meta")
         yield Static(id="detail-tags")
+        yield Static(id="detail-note")
         yield Static(id="detail-abstract")
 
     shown_highlight: tuple[str, ...] = ()
+    shown_key: str | None = None
 
     def show(self, paper: Paper | None, state: PaperState, highlight: tuple[str, ...] = ()) -> None:
         """Display ``paper`` (None: nothing matches) with its reading ``state``."""
         title = self.query_one("#detail-title", Static)
         meta = self.query_one("#detail-meta", Static)
         tags = self.query_one("#detail-tags", Static)
+        note = self.query_one("#detail-note", Static)
         abstract = self.query_one("#detail-abstract", Static)
+        self.shown_key = paper.key if paper is not None else None
         if paper is None:
             title.update(Text("No paper selected"))
-            for widget in (meta, tags, abstract):
+            for widget in (meta, tags, note, abstract):
                 widget.update(Text())
+            note.display = False
             return
         heading = Text()
         if state.starred:
             heading.append("★ ", "bold yellow")
-        heading.append(_highlighted(paper.title, highlight))
+        heading.append(_highlighted(to_unicode(paper.title), highlight))
         self.shown_highlight = highlight
         title.update(heading)
 
@@ -72,7 +78,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         lines.append(" · ".join(facts), "dim")
         for label, value in (
             ("categories", " ".join(paper.categories)),
-            ("note", paper.note),
+            ("comment", paper.note),
             ("code", paper.github),
             ("doi", paper.doi),
         ):
@@ -88,5 +94,14 @@ class PaperDetail(VerticalScroll, can_focus=True):
             tag_text.append(f" {tag} ", "reverse")
         tags.update(tag_text)
         tags.display = bool(state.tags)
-        abstract.update(_highlighted(paper.abstract, highlight) if paper.abstract else Text("(no abstract)"))
+        note_text = Text()
+        if state.note:
+            note_text.append("Your note  ", "bold")
+            note_text.append("(n edits)\n", "dim")
+            note_text.append(state.note)
+        note.update(note_text)
+        note.display = bool(state.note)
+        abstract.update(
+            _highlighted(to_unicode(paper.abstract), highlight) if paper.abstract else Text("(no abstract)")
+        )
         self.scroll_home(animate=False)

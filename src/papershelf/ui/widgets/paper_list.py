@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from papershelf.collection import PaperCollection, PaperView, Row
+from papershelf.latex import to_unicode
 from papershelf.query import StateLookup, match_spans
 
 MARKER_WIDTH = 4
@@ -53,6 +54,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--meta",
         "paper-list--empty",
         "paper-list--match",
+        "paper-list--watched",
     }
 
     view: reactive[PaperView] = reactive(PaperView.everything(0), always_update=True)
@@ -80,6 +82,7 @@ class PaperList(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._style_cache: dict[tuple[object, ...], RowStyles] = {}
         self.highlight: tuple[str, ...] = ()  # the filter's words: matched words are highlighted
+        self.watched: frozenset[int] = frozenset()  # indices of papers on the watch list
         self._last_highlighted: int | None = -1
 
     # -- what is highlighted ---------------------------------------------------------------
@@ -195,27 +198,41 @@ class PaperList(ScrollView, can_focus=True):
         starred = self.state.starred(row.key)
         read = self.state.read(row.key)
         selected = position == self.cursor
-        cache_key = (index, width, selected, starred, read, self.has_focus, self.app.theme, self.highlight)
+        watched = index in self.watched
+        cache_key = (
+            index,
+            width,
+            selected,
+            starred,
+            read,
+            watched,
+            self.has_focus,
+            self.app.theme,
+            self.highlight,
+        )
         strip = self._cache.get(cache_key)
         if strip is None:
-            strip = self._render_row(row, starred=starred, read=read, selected=selected, width=width)
+            strip = self._render_row(
+                row, starred=starred, read=read, selected=selected, watched=watched, width=width
+            )
             self._cache[cache_key] = strip
         return strip
 
-    def _title_segments(self, title: str, styles: RowStyles) -> list[Segment]:
+    def _title_segments(self, title: str, styles: RowStyles, *, watched: bool) -> list[Segment]:
         """The title, with the words the filter matched in the highlight style."""
+        plain = styles.watched if watched else styles.text
         spans = match_spans(title, self.highlight)
         if not spans:
-            return [Segment(title, styles.text)]
+            return [Segment(title, plain)]
         segments = []
         at = 0
         for start, end in spans:
             if start > at:
-                segments.append(Segment(title[at:start], styles.text))
-            segments.append(Segment(title[start:end], styles.match))
+                segments.append(Segment(title[at:start], plain))
+            segments.append(Segment(title[start:end], plain + styles.match))
             at = end
         if at < len(title):
-            segments.append(Segment(title[at:], styles.text))
+            segments.append(Segment(title[at:], plain))
         return segments
 
     def _row_styles(self, *, read: bool, selected: bool) -> RowStyles:
@@ -234,12 +251,15 @@ class PaperList(ScrollView, can_focus=True):
                 unread=text + self.get_component_rich_style("paper-list--unread"),
                 meta=text + self.get_component_rich_style("paper-list--meta"),
                 empty=text + self.get_component_rich_style("paper-list--empty"),
-                match=text + self.get_component_rich_style("paper-list--match"),
+                match=self.get_component_rich_style("paper-list--match"),
+                watched=text + self.get_component_rich_style("paper-list--watched"),
             )
             self._style_cache[key] = styles
         return styles
 
-    def _render_row(self, row: Row, *, starred: bool, read: bool, selected: bool, width: int) -> Strip:
+    def _render_row(
+        self, row: Row, *, starred: bool, read: bool, selected: bool, watched: bool, width: int
+    ) -> Strip:
         """`` ★• Title…   2024-09-06  ▲12 ``, built straight from segments (a row is drawn
         for every line scrolled into view, so this stays cheap)."""
         styles = self._row_styles(read=read, selected=selected)
@@ -250,7 +270,7 @@ class PaperList(ScrollView, can_focus=True):
             Segment("★" if starred else " ", styles.star),
             Segment(" " if read else "•", styles.unread),
             Segment(" ", styles.text),
-            *self._title_segments(fit(row.title, title_width), styles),
+            *self._title_segments(fit(to_unicode(row.title), title_width), styles, watched=watched),
             Segment(right, styles.meta),
         ]
         return Strip(segments).adjust_cell_length(width, styles.text)
@@ -263,7 +283,8 @@ class RowStyles:
     unread: Style
     meta: Style
     empty: Style
-    match: Style
+    match: Style  # laid over text or watched
+    watched: Style
 
 
 def fit(text: str, width: int) -> str:

@@ -1,0 +1,71 @@
+"""``papershelf export [QUERY] --format bibtex|markdown|csv|jsonl [-o FILE]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from papershelf.export import FORMATS, export_text
+from papershelf.paths import state_cache_path, state_path
+from papershelf.query import SORTS, Query
+from papershelf.query_parse import QueryError
+from papershelf.state import StateStore, write_atomic
+
+EXIT_USAGE = 2
+
+
+def build_export_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="papershelf export",
+        description="Write the papers matching QUERY (the filter box's query language; all papers "
+        "without one) from the library, or the bundled list while the library is empty, with their "
+        "tags and notes, as BibTeX, a Markdown reading list, CSV or JSON Lines.",
+    )
+    parser.add_argument("query", nargs="*", help="e.g. 'is:starred year:2025' (quoted for the shell)")
+    parser.add_argument("--format", choices=list(FORMATS), default="bibtex")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    parser.add_argument("--starred", action="store_true", help="starred papers only")
+    parser.add_argument("--sort", choices=list(SORTS), default="loaded")
+    return parser
+
+
+def run_export(argv: Sequence[str]) -> int:
+    from papershelf.cli import load_papers, open_library  # noqa: PLC0415
+    from papershelf.cli_config import config_or_exit  # noqa: PLC0415
+    from papershelf.collection import InMemoryCollection, PaperCollection  # noqa: PLC0415
+
+    args = build_export_parser().parse_args(argv)
+    config = config_or_exit()
+    if isinstance(config, int):
+        return config
+    collection: PaperCollection | None = open_library()
+    if collection is None:
+        collection = InMemoryCollection(load_papers([]))
+    loaded = StateStore(state_path(), cache_path=state_cache_path()).load()
+    if loaded.warning:
+        print(f"papershelf: {loaded.warning}", file=sys.stderr)
+    state = loaded.state
+    query = Query(" ".join(args.query), starred_only=args.starred, sort=args.sort)
+    query = replace(query, watch=config.watch)
+    try:
+        indices = list(collection.filter(query, state))
+    except QueryError as error:
+        print(f"papershelf: {error.message}:\n  {query.text}\n  {' ' * error.position}^", file=sys.stderr)
+        return EXIT_USAGE
+    papers = [collection.paper(int(i)) for i in indices]
+    text = export_text(
+        papers, [state.get(p.key) for p in papers], args.format, title=query.text or "papershelf"
+    )
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_atomic(Path(args.output), text)
+    except OSError as error:
+        print(f"papershelf: {args.output}: cannot write: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"papershelf: wrote {len(papers)} papers to {args.output}", file=sys.stderr)
+    return 0
