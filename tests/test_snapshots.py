@@ -18,6 +18,7 @@ def keys(*pressed: str) -> Callable[[Any], Awaitable[None]]:
     """Press the keys, then wait for the detail pane to follow, so the picture is deterministic."""
 
     async def run(pilot: Any) -> None:
+        await pilot.pause()  # started: the first key reaches a mounted screen
         await pilot.press(*pressed)
         await settle(pilot)
 
@@ -58,3 +59,26 @@ def test_query_language_highlights(snap_compare, sample_papers: list[Paper]) -> 
     # highlighted in titles and the abstract.
     text = 'title:(visual | scal) "pre train" -diffusion'
     assert snap_compare(make_app(sample_papers), run_before=keys("slash", *text), terminal_size=SIZE)
+
+
+def test_note_dialog(snap_compare, sample_papers: list[Paper]) -> None:  # type: ignore[no-untyped-def]
+    async def run(pilot: Any) -> None:
+        await pilot.pause()  # started
+        await pilot.press("n")
+        await pilot.pause()  # the dialog takes the focus (keys typed at once reach it in a terminal)
+        await pilot.press(*"Read section 3", "enter", *"again.")
+        await settle(pilot)
+
+    assert snap_compare(make_app(sample_papers), run_before=run, terminal_size=SIZE)
+
+
+def test_stats_screen(snap_compare, sample_papers: list[Paper]) -> None:  # type: ignore[no-untyped-def]
+    async def run(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.press("s", "t", *"vision", "enter", "j", "j", "r", "slash", *"year:2024", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
+
+    assert snap_compare(make_app(sample_papers), run_before=run, terminal_size=SIZE)

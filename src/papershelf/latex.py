@@ -140,7 +140,20 @@ def _math(inner: str) -> str:
     return inner.replace("{", "").replace("}", "")
 
 
-_INLINE_MATH = re.compile(r"\$\$(.+?)\$\$|(?<!\\)\$(.+?)(?<!\\)\$", re.DOTALL)
+# Pandoc's rule: "$" opens math when a non-space follows it and closes when a non-space precedes
+# it; a digit right after the closing "$" means money ("$5 and $6"), unless the inside is
+# clearly math ("$\\sim$3").
+_INLINE_MATH = re.compile(r"\$\$(.+?)\$\$|(?<!\\)\$(?=\S)(.+?)(?<=\S)(?<!\\)\$(?=(\d)?)", re.DOTALL)
+
+
+def _inline_math(match: re.Match[str]) -> str:
+    if match.group(1) is not None:
+        return _math(match.group(1))
+    inner = match.group(2)
+    if match.group(3) and not any(c in inner for c in "\\^_"):
+        return match.group(0)
+    return _math(inner)
+
 
 # Repairs of page text whose backslashes were stripped: (pattern, replacement). Each one only
 # matches spellings that no English word has.
@@ -172,7 +185,7 @@ def to_unicode(text: str) -> str:
     if not _TRIGGER.search(text):
         return text
     if "$" in text:
-        text = _INLINE_MATH.sub(lambda m: _math(m.group(1) if m.group(1) is not None else m.group(2)), text)
+        text = _INLINE_MATH.sub(_inline_math, text)
     if "\\" in text:
         text = _convert_macros(text)
     for pattern, replacement in REPAIRS:

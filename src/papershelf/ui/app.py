@@ -23,6 +23,20 @@ from papershelf.undo import Step, UndoHistory
 from papershelf.views import SavedView, load_views, save_views, with_view
 
 
+# The paper actions as the command palette (ctrl+p) lists them: (title, help, MainScreen action).
+PALETTE_ACTIONS = (
+    ("Open the paper's page", "in the browser: arXiv, else Hugging Face or the source (o)", "open_page"),
+    ("Open the PDF", "in the browser (p)", "open_pdf"),
+    ("Copy the link", "to the clipboard (y)", "copy_link"),
+    ("Copy a BibTeX entry", "to the clipboard (Y)", "copy_bibtex"),
+    ("Note", "write a note on the highlighted paper (n)", "edit_note"),
+    ("Export…", "the visible or starred papers: BibTeX, Markdown, CSV, JSON Lines (E)", "export"),
+    ("Mark all read", "every paper in view, after asking (A)", "mark_all_read"),
+    ("Undo", "the last star, tag, read mark, note or mark-all (ctrl+z)", "undo"),
+    ("Statistics", "papers per month, top tags, counts for the view (ctrl+t)", "stats"),
+)
+
+
 class PapershelfApp(App[None]):
     """papershelf's reader. ``state`` is loaded (and a corrupt file set aside) at construction."""
 
@@ -132,6 +146,8 @@ class PapershelfApp(App[None]):
         yield from super().get_system_commands(screen)
         main = self.screen_stack[0] if self.screen_stack else None
         if isinstance(main, MainScreen):
+            for title, help_text, action in PALETTE_ACTIONS:
+                yield SystemCommand(title, help_text, getattr(main, f"action_{action}"))
             for number, view in enumerate(self.views, start=1):
                 yield SystemCommand(
                     f"View {number}: {view.name}",

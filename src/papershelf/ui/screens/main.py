@@ -66,10 +66,10 @@ class MainScreen(PaperActions):
         Binding("t", "edit_tags", "Tags", id="paper.tags", priority=True),
         Binding("r", "toggle_read", "Read/unread", id="paper.read", priority=True),
         Binding("slash", "focus_filter", "Filter", id="filter.focus", priority=True),
-        Binding("asterisk", "toggle_starred_only", "★ only", id="filter.starred", priority=True),
-        Binding("u", "toggle_unread_only", "Unread only", id="filter.unread", priority=True),
+        Binding("asterisk", "toggle_starred_only", "★ only", show=False, id="filter.starred", priority=True),
+        Binding("u", "toggle_unread_only", "Unread only", show=False, id="filter.unread", priority=True),
         Binding("S", "cycle_sort", "Sort", id="view.sort", priority=True),
-        Binding("ctrl+s", "save_view", "Save view", id="view.save", priority=True),
+        Binding("ctrl+s", "save_view", "Save view", show=False, id="view.save", priority=True),
         *(
             Binding(str(n), f"recall_view({n})", f"View {n}", show=False, id=f"view.{n}", priority=True)
             for n in range(1, 10)
@@ -122,6 +122,7 @@ class MainScreen(PaperActions):
         self.config = config
         self._detail_timer: Timer | None = None
         self._read_timer: Timer | None = None
+        self._top_on_next_view = False
         self.set_reactive(MainScreen.view, PaperView.everything(len(collection)))
         self.set_reactive(MainScreen.search, Query(sort=config.default_sort, watch=config.watch))
 
@@ -142,7 +143,8 @@ class MainScreen(PaperActions):
 
     def on_mount(self) -> None:
         if not self._restore(self.app.session) and self.search.sort != "loaded":
-            self._apply(self.search)  # config.toml's default_sort
+            self._top_on_next_view = True  # config.toml's default_sort: start at its first paper
+            self._apply(self.search)
         self._show_current()
         self._warm_up()
         if self.config.watch is not None:
@@ -173,6 +175,12 @@ class MainScreen(PaperActions):
     def _set_filter_text(self, text: str) -> None:
         if text != self.search.text:
             self.search = replace(self.search, text=text)
+
+    def watch_view(self, view: PaperView) -> None:
+        if self._top_on_next_view:
+            self._top_on_next_view = False
+            # After the list has taken the view (it keeps the cursor's paper when it does).
+            self.call_after_refresh(setattr, self.paper_list, "cursor", 0)
 
     def watch_search(self, search: Query) -> None:
         self._apply(search)
