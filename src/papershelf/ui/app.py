@@ -22,7 +22,6 @@ from papershelf.ui.screens.main import MainScreen
 from papershelf.undo import Step, UndoHistory
 from papershelf.views import SavedView, load_views, save_views, with_view
 
-
 # The paper actions as the command palette (ctrl+p) lists them: (title, help, MainScreen action).
 PALETTE_ACTIONS = (
     ("Open the paper's page", "in the browser: arXiv, else Hugging Face or the source (o)", "open_page"),
