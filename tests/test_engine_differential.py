@@ -13,6 +13,7 @@ agree, order included.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from papershelf.collection import InMemoryCollection
+from papershelf.library import collection as library_collection
 from papershelf.library.collection import Library, LibraryCollection
 from papershelf.model import Paper
 from papershelf.query import SORTS, Query
@@ -105,6 +107,15 @@ def make_paper(rng: random.Random, number: int) -> Paper:
 
 CATEGORIES = ["cs.CL", "cs.CV", "cs.LG", "stat.ML", "hep-th", "math.AG"]
 TAGS = ["vision", "ocr", "to-read", "Ünïcode", "graph-nets", "to read later"]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def small_previews() -> Iterator[None]:
+    """Previews check 150 papers first (3,000 in the reader), so this corpus exercises them."""
+    saved = library_collection.PREVIEW_ROWS
+    library_collection.PREVIEW_ROWS = 150
+    yield
+    library_collection.PREVIEW_ROWS = saved
 
 
 @pytest.fixture(scope="module")
@@ -193,6 +204,10 @@ def check_all_agree(corpus: tuple[LibraryCollection, InMemoryCollection, Reading
         return
     from_memory = list(memory.filter(query, state))
     assert list(fast.filter(query, state)) == from_memory
+    # The first rows shown while a text-reading query runs are exactly the start of the answer.
+    first = fast.preview(query, state)
+    if first is not None:
+        assert list(first) == from_memory[: len(first)]
     # The reference decides membership; the order is the in-memory sort's, checked in test_query.
     expected = {i for i in range(len(memory)) if reference_match(tree, memory.paper(i), state)}
     assert set(from_memory) == expected

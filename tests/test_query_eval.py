@@ -3,6 +3,7 @@ reference evaluator, the in-memory list and the library."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -175,5 +176,20 @@ def test_library_tells_slow_queries_apart(engines: tuple[InMemoryCollection, Lib
     library.column("upvotes")
     assert library.is_quick(Query("vision -diffusion is:starred year:2024"))
     assert not library.is_quick(Query('"text to image"'))  # phrases read candidates' text
-    assert not library.is_quick(Query("title:x"))
+    assert library.is_quick(Query("title:x author:y"))  # the title and author field segments
+    assert not library.is_quick(Query("abstract:x"))  # checks the papers with x in title/authors
     assert library.is_quick(Query('"open'))  # an error: nothing to run
+
+
+def test_a_library_without_field_segments_reads_the_text(tmp_path: Path, state: ReadingState) -> None:
+    """Libraries written before the title/author segments existed answer the same, by reading."""
+    library = Library(tmp_path / "old")
+    library.importer().import_papers(PAPERS, chunk_size=2)
+    for field_dir in (tmp_path / "old" / "index").glob("*/*"):
+        if field_dir.is_dir():
+            shutil.rmtree(field_dir)
+    old = library.collection()
+    assert not old.index.has_field("title")
+    assert not old.is_quick(Query("title:x"))
+    for text, expected in CASES.items():
+        assert list(old.filter(Query(text), state)) == expected, text

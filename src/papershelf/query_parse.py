@@ -22,6 +22,7 @@ with a message and the position (0-based column) where the problem is.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -475,14 +476,14 @@ def all_words(node: Node) -> tuple[str, ...]:
     return tuple(found)
 
 
-def needs(node: Node, kind: type) -> bool:
-    """Whether the tree holds a node of ``kind`` (e.g. :class:`Phrase`)."""
-    if isinstance(node, kind):
+def needs(node: Node, kind: type, where: Callable[[Node], bool] = lambda node: True) -> bool:
+    """Whether the tree holds a node of ``kind`` (e.g. :class:`Phrase`) for which ``where`` holds."""
+    if isinstance(node, kind) and where(node):
         return True
     if isinstance(node, Not):
-        return needs(node.node, kind)
+        return needs(node.node, kind, where)
     if isinstance(node, And | Or):
-        return any(needs(child, kind) for child in node.nodes)
+        return any(needs(child, kind, where) for child in node.nodes)
     return False
 
 

@@ -84,6 +84,8 @@ def fold(text: str) -> str:
 
     NFKD decomposition, combining marks removed, then ``casefold``.
     """
+    if text.isascii():
+        return text.lower()  # nothing to decompose; casefold is lower for ASCII
     decomposed = unicodedata.normalize("NFKD", text)
     if not decomposed.isascii():
         decomposed = _combining_marks().sub("", decomposed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -13,7 +14,7 @@ from papershelf.collection import Row
 from papershelf.library.store import LibraryStore
 from papershelf.model import Paper, date_number
 from papershelf.query import Query, StateLookup
-from papershelf.query_parse import Everything, Range, all_words, needs
+from papershelf.query_parse import Everything, Node, Prefix, Range, all_words, needs
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,6 +30,14 @@ WARM_UP_PREFIXES = "sctpadmrfeilbgnuhovwkyjqxz0123456789"
 # A query touching up to this many postings answers in about 5 ms: done between keystrokes.
 QUICK_POSTINGS = 2_000_000
 MAX_PAGES = 256  # 64k rows cached at most
+# A query that reads text first checks this many papers in the sort order (a screenful or more).
+PREVIEW_ROWS = 3_000
+PREVIEW_MATCHES = 60  # more than a screenful
+PREVIEW_SECONDS = 0.03  # no new round after this
+
+
+def _is_category(node: Node) -> bool:
+    return isinstance(node, Prefix) and node.field == "cat"
 
 
 class Library:
@@ -78,6 +87,7 @@ class LibraryCollection:
         self._index_lock = threading.Lock()
         self._size = size
         self._columns: dict[str, npt.NDArray[np.int64]] = {}
+        self._category_lists: list[str] = []  # column("categories") numbers -> "cs.CL cs.LG"
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self._positions: dict[str, int] = {}  # key -> position, for keys in the reading state
         self._lock = threading.Lock()
@@ -159,7 +169,9 @@ class LibraryCollection:
             return True  # nothing to run: the screen reports the error
         if needs(tree, Range) and not ({"date", "upvotes"} <= set(self._columns)):
             return False
-        if needs_text(tree):
+        if "categories" not in self._columns and needs(tree, Prefix, _is_category):
+            return False  # the first cat: reads every paper's categories
+        if needs_text(tree, self.index.has_field):
             return False  # reads candidates' text from SQLite
         return sum(self.index.cost(word) for word in all_words(tree)) <= QUICK_POSTINGS
 
@@ -182,6 +194,16 @@ class LibraryCollection:
                 found[np.fromiter((i - 1 for (i,) in ids), dtype=np.int64, count=len(ids))] = np.arange(
                     len(ids)
                 )
+            elif name == "categories":
+                # Each paper's category list as a number: papers with the same list share one.
+                values = db.execute("SELECT categories FROM papers ORDER BY id").fetchall()
+                combos: dict[str, int] = {}
+                found = np.fromiter(
+                    (combos.setdefault(v or "", len(combos)) for (v,) in values),
+                    dtype=np.int64,
+                    count=len(values),
+                )
+                self._category_lists = list(combos)
             elif name == "date":
                 values = db.execute("SELECT published FROM papers ORDER BY id").fetchall()
                 found = np.fromiter(
@@ -194,6 +216,18 @@ class LibraryCollection:
             db.close()
         self._columns[name] = found
         return found
+
+    def category_mask(self, prefix: str) -> BoolArray:
+        """Papers with an arXiv category starting with ``prefix`` (case-folded)."""
+        import numpy as np  # noqa: PLC0415
+
+        codes = self.column("categories")
+        wanted = [
+            code
+            for code, text in enumerate(self._category_lists)
+            if any(c.casefold().startswith(prefix) for c in text.split())
+        ]
+        return np.isin(codes, np.asarray(wanted, dtype=np.int64))
 
     def _sort_key(self, sort: str) -> npt.NDArray[np.int64]:
         """Per position, a number that sorts ascending in the ``sort`` order."""
@@ -217,18 +251,50 @@ class LibraryCollection:
         """Positions matching ``query``, sorted (raises QueryError when the text does not parse)."""
         import numpy as np  # noqa: PLC0415 - loaded already with the index
 
-        from papershelf.library.evaluate import LibraryEvaluator  # noqa: PLC0415
-
         tree = query.tree
         if isinstance(tree, Everything):
             if query.sort == "loaded":
                 return range(self._size)
             everything = np.arange(self._size, dtype=np.int64)
             return self._sorted(everything, query.sort, state)  # type: ignore[return-value]
-        evaluator = LibraryEvaluator(self, state)
+        result: Sequence[int] = self._sorted(  # type: ignore[assignment]
+            np.flatnonzero(self._mask(tree, state)), query.sort, state
+        )
+        return result
+
+    def _mask(self, tree: Node, state: StateLookup, domain: BoolArray | None = None) -> BoolArray:
+        from papershelf.library.evaluate import LibraryEvaluator  # noqa: PLC0415
+
+        evaluator = LibraryEvaluator(self, state, domain)
         try:
-            mask = evaluator.mask(tree)
+            return evaluator.mask(tree)
         finally:
             evaluator.close()
-        result: Sequence[int] = self._sorted(np.flatnonzero(mask), query.sort, state)  # type: ignore[assignment]
+
+    def preview(self, query: Query, state: StateLookup) -> Sequence[int] | None:
+        """The first rows of ``filter(query)``, found quickly, for a query that reads text.
+
+        Only the first papers in the sort order are checked (:data:`PREVIEW_ROWS`, four times
+        as many while fewer than a screenful match and time is left), so the result is exactly
+        the beginning of the full answer (everything else sorts later): the list shows a first
+        screenful while the rest is checked. None when the index alone answers the query.
+        """
+        import numpy as np  # noqa: PLC0415
+
+        from papershelf.library.evaluate import needs_text  # noqa: PLC0415
+
+        tree = query.tree
+        if self._size <= PREVIEW_ROWS or not needs_text(tree, self.index.has_field, ids=False):
+            return None
+        order = self._sorted(np.arange(self._size, dtype=np.int64), query.sort, state)
+        deadline = time.perf_counter() + PREVIEW_SECONDS
+        rows = PREVIEW_ROWS
+        while True:
+            domain = np.zeros(self._size, dtype=np.bool_)
+            domain[order[:rows]] = True
+            found = self._mask(tree, state, domain) & domain
+            if found.sum() >= PREVIEW_MATCHES or rows >= self._size or time.perf_counter() > deadline:
+                break
+            rows *= 4
+        result: Sequence[int] = self._sorted(np.flatnonzero(found), query.sort, state)  # type: ignore[assignment]
         return result

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from papershelf.query import StateLookup, word_index
-from papershelf.query_eval import flag_matches, joined_index, phrase_pattern
+from papershelf.query_eval import TextMatcher, flag_matches, joined_index, phrase_pattern
 from papershelf.query_parse import And, Everything, Flag, Node, Not, Or, Phrase, Prefix, Range, Word
+from papershelf.text import fold
 
 if TYPE_CHECKING:
     from papershelf.library.collection import LibraryCollection
@@ -40,33 +41,51 @@ _COLUMNS = {
 }
 
 
-def needs_text(node: Node) -> bool:
-    """Whether evaluating ``node`` reads paper text from SQLite (slower than the index alone)."""
-    if isinstance(node, Phrase | Prefix):
-        return not (isinstance(node, Prefix) and node.field == "tag")
+def needs_text(
+    node: Node, has_field: Callable[[str], bool] = lambda field: False, *, ids: bool = True
+) -> bool:
+    """Whether evaluating ``node`` reads paper text from SQLite (slower than the index alone).
+
+    ``has_field`` says which fields the index holds on their own ("title", "author"); ``ids``:
+    whether ``id:`` (one indexed SQL query) counts.
+    """
+    if isinstance(node, Prefix):
+        return ids and node.field == "id"
+    if isinstance(node, Phrase):
+        return True
     if isinstance(node, Word):
-        return node.field != "any"
+        return node.field not in ("any", *(f for f in ("title", "author") if has_field(f)))
     if isinstance(node, Not):
-        return needs_text(node.node)
+        return needs_text(node.node, has_field, ids=ids)
     if isinstance(node, And | Or):
-        return any(needs_text(child) for child in node.nodes)
+        return any(needs_text(child, has_field, ids=ids) for child in node.nodes)
     return False
 
 
-def _texts(field: str, row: Sequence[object]) -> list[str]:
-    """The separate texts of ``field`` in a row read with ``_COLUMNS[field]``."""
+def _row_matches(
+    field: str, row: Sequence[object], matches: TextMatcher, prefixes: Sequence[str], people_too: bool = True
+) -> bool:
+    """Whether a row read with ``_COLUMNS[field]`` has the word/phrase in one of its texts.
+
+    Title and abstract first; the authors are only parsed when every prefix occurs somewhere in
+    their folded JSON text (one substring test each, instead of a fold per author).
+    """
+    if field != "author" and matches(fold(str(row[0]))):
+        return True
     if field in ("title", "abstract"):
-        return [str(row[0])]
-    if field == "author":
-        authors, organization = row
-        return [*json.loads(str(authors)), *([str(organization)] if organization else [])]
-    title, abstract, authors, organization = row
-    return [
-        str(title),
-        str(abstract),
-        *json.loads(str(authors)),
-        *([str(organization)] if organization else []),
-    ]
+        return False
+    if field == "any":
+        if matches(fold(str(row[1]))):
+            return True
+        row = row[2:]
+    if not people_too:
+        return False
+    authors, organization = str(row[0]), row[1]
+    people = fold(f"{authors} {organization or ''}")
+    if not all(p in people for p in prefixes):
+        return False
+    names = [*json.loads(authors), *([str(organization)] if organization else [])]
+    return any(matches(fold(name)) for name in names)
 
 
 def _escape_like(value: str) -> str:
@@ -76,9 +95,13 @@ def _escape_like(value: str) -> str:
 class LibraryEvaluator:
     """Evaluates trees for one filter call (one read-only SQLite connection, opened on demand)."""
 
-    def __init__(self, collection: LibraryCollection, state: StateLookup) -> None:
+    def __init__(
+        self, collection: LibraryCollection, state: StateLookup, domain: BoolArray | None = None
+    ) -> None:
+        """``domain``: only these papers need a right answer (the text of the others is not read)."""
         self.collection = collection
         self.state = state
+        self.domain = domain
         self.size = len(collection)
         self._db: sqlite3.Connection | None = None
         self._tagged: dict[str, tuple[str, ...]] | None = None
@@ -137,34 +160,61 @@ class LibraryEvaluator:
         return self.collection.mask_of(keys)
 
     def _word(self, node: Word) -> BoolArray:
-        hits = self.collection.index.word_hits(node.word).copy()
+        index = self.collection.index
+        if node.field in ("title", "author") and index.has_field(node.field):
+            return index.word_hits(node.word, node.field).copy()
+        hits = index.word_hits(node.word).copy()
+        if node.field == "abstract" and index.has_field("title") and index.has_field("author"):
+            # Every paper of the whole-paper answer has the word in its title, abstract or authors:
+            # those without it in title and authors surely have it in the abstract; only the
+            # others are read.
+            elsewhere = index.word_hits(node.word, "title") | index.word_hits(node.word, "author")
+            sure = hits & ~elsewhere
+            return sure | self._verify(hits & elsewhere, "abstract", [node.word])
         if node.field == "any":
             needle = " " + node.word
             tag_keys = [key for key, tags in self.tagged.items() if needle in word_index(" ".join(tags))]
             if tag_keys:
                 hits |= self._keys_mask(tag_keys)
             return hits
-        needle = " " + node.word
-        return self._verify(hits, node.field, lambda texts: needle in joined_index(texts))
+        return self._verify(hits, node.field, [node.word])
+
+    def _all_words(self, words: Sequence[str], field: str = "any") -> BoolArray:
+        index = self.collection.index
+        found = index.word_hits(words[0], field).copy()
+        for word in words[1:]:
+            found &= index.word_hits(word, field)
+        return found
 
     def _phrase(self, node: Phrase) -> BoolArray:
         index = self.collection.index
-        candidates = index.word_hits(node.words[0]).copy()
-        for word in node.words[1:]:
-            candidates &= index.word_hits(word)
-        search = phrase_pattern(node.words).search
-        hits = self._verify(candidates, node.field, lambda texts: search(joined_index(texts)) is not None)
+        field = node.field
+        indexed = field in ("title", "author") and index.has_field(field)
+        candidates = self._all_words(node.words, field if indexed else "any")
+        people: BoolArray | None = None
+        if field == "any" and index.has_field("author"):
+            # The authors are only read where all the phrase's words are among them.
+            people = self._all_words(node.words, "author")
+        hits = self._verify(candidates, field, node.words, people)
         if node.field == "any":
+            search = phrase_pattern(node.words).search
             tag_keys = [key for key, tags in self.tagged.items() if search(joined_index(tags)) is not None]
             if tag_keys:
                 hits |= self._keys_mask(tag_keys)
         return hits
 
-    def _verify(self, candidates: BoolArray, field: str, check: Callable[[list[str]], bool]) -> BoolArray:
-        """The candidates whose ``field`` texts pass ``check``."""
+    def _verify(
+        self, candidates: BoolArray, field: str, prefixes: Sequence[str], people: BoolArray | None = None
+    ) -> BoolArray:
+        """The candidates whose ``field`` has the word or phrase ``prefixes``; ``people``, when
+        known, says which candidates may have it among their authors."""
+        matches = TextMatcher(prefixes)
         result = np.zeros(self.size, dtype=np.bool_)
+        if self.domain is not None:
+            candidates = candidates & self.domain
         for paper_id, row in self._rows(candidates, _COLUMNS[field]):
-            if check(_texts(field, row)):
+            people_too = people is None or bool(people[paper_id - 1])
+            if _row_matches(field, row, matches, prefixes, people_too):
                 result[paper_id - 1] = True
         return result
 
@@ -193,23 +243,15 @@ class LibraryEvaluator:
                 key for key, tags in self.tagged.items() if any(t.casefold().startswith(value) for t in tags)
             ]
             return self._keys_mask(keys)
-        result = np.zeros(self.size, dtype=np.bool_)
         if node.field == "cat":
-            rows = self.db.execute(
-                "SELECT id, categories FROM papers WHERE categories LIKE ? ESCAPE '\\'",
-                (f"%{_escape_like(value)}%",),
-            )
-            for paper_id, categories in rows:
-                if any(c.casefold().startswith(value) for c in str(categories).split()):
-                    result[paper_id - 1] = True
-        else:
-            rows = self.db.execute(
-                "SELECT id, arxiv_id FROM papers WHERE arxiv_id LIKE ? ESCAPE '\\'",
-                (f"{_escape_like(value)}%",),
-            )
-            for paper_id, arxiv_id in rows:
-                if str(arxiv_id).casefold().startswith(value):
-                    result[paper_id - 1] = True
+            return self.collection.category_mask(value)
+        result = np.zeros(self.size, dtype=np.bool_)
+        rows = self.db.execute(
+            "SELECT id, arxiv_id FROM papers WHERE arxiv_id LIKE ? ESCAPE '\\'", (f"{_escape_like(value)}%",)
+        )
+        for paper_id, arxiv_id in rows:
+            if str(arxiv_id).casefold().startswith(value):
+                result[paper_id - 1] = True
         return result
 
     def _flag(self, name: str) -> BoolArray:

@@ -72,13 +72,24 @@ class ImportReport:
         return text
 
 
-def search_words(paper: Paper) -> set[bytes]:
-    """The words the index holds for ``paper``: title, abstract, authors, organisation."""
+def field_words(paper: Paper) -> tuple[set[bytes], set[bytes]]:
+    """The words of the title, and of the authors and organisation (the field segments)."""
     # Names are where accents are; keeping them apart lets the (usual) ASCII text take the fast path.
     people = " ".join(paper.authors)
     if paper.organization:
         people += " " + paper.organization
-    return index_words(f"{paper.title} {paper.abstract}") | index_words(people)
+    return index_words(paper.title), index_words(people)
+
+
+def _segments(entries: list[tuple[int, Paper]]) -> tuple[SegmentData, dict[str, SegmentData]]:
+    """The segment of ``entries`` (position, paper) and its title and author field segments."""
+    every, titles, people = [], [], []
+    for position, paper in entries:
+        title, names = field_words(paper)
+        every.append((position, index_words(paper.abstract) | title | names))
+        titles.append((position, title))
+        people.append((position, names))
+    return SegmentData.build(every), {"title": SegmentData.build(titles), "author": SegmentData.build(people)}
 
 
 def merge(stored: Paper, incoming: Paper) -> Paper:
@@ -121,6 +132,7 @@ class Prepared:
     records: list[tuple[tuple[object, ...], bytes]]
     errors: list[SourceError]
     segment: SegmentData
+    fields: dict[str, SegmentData]
     lines: int = 0
     size: int = 0  # bytes of input
 
@@ -128,14 +140,15 @@ class Prepared:
 def prepare_papers(items: Iterable[Paper | SourceError]) -> Prepared:
     records: list[tuple[tuple[object, ...], bytes]] = []
     errors: list[SourceError] = []
-    words: list[tuple[int, set[bytes]]] = []
+    entries: list[tuple[int, Paper]] = []
     for item in items:
         if isinstance(item, SourceError):
             errors.append(item)
             continue
-        words.append((len(records), search_words(item)))
+        entries.append((len(records), item))
         records.append((paper_to_row(item), digest(item)))
-    return Prepared(records, errors, SegmentData.build(words))
+    segment, fields = _segments(entries)
+    return Prepared(records, errors, segment, fields)
 
 
 def _parse_lines(lines: list[tuple[int, str]], source: str, arxiv: bool) -> Iterator[Paper | SourceError]:
@@ -323,7 +336,7 @@ class Importer:
         mapping = np.full(len(records), -1, dtype=np.int64)
         inserts: list[tuple[object, ...]] = []
         updates: list[tuple[object, ...]] = []
-        reindexed: list[tuple[int, set[bytes]]] = []
+        reindexed: list[tuple[int, Paper]] = []
         new = updated = 0
         unchanged = duplicates
         for key, local in chosen.items():
@@ -343,10 +356,13 @@ class Importer:
                 unchanged += 1
                 continue
             updates.append((*paper_to_row(merged)[1:], merged_digest, title_key(merged.title), paper_id))
-            reindexed.append((paper_id - 1, search_words(merged)))
+            reindexed.append((paper_id - 1, merged))
             updated += 1
 
-        new_segment = prepared.segment.remap(mapping) if inserts else None
+        new_segment = None
+        if inserts:
+            fields = {name: segment.remap(mapping) for name, segment in prepared.fields.items()}
+            new_segment = (prepared.segment.remap(mapping), fields)
         # Ctrl-C is held off while the batch is written and counted (a few milliseconds):
         # arriving right after the COMMIT, it would otherwise make the clean-up delete the
         # segment files of a batch that is already in the library.
@@ -358,20 +374,22 @@ class Importer:
 
     def _write(
         self,
-        new_segment: SegmentData | None,
+        new_segment: tuple[SegmentData, dict[str, SegmentData]] | None,
         inserts: list[tuple[object, ...]],
         updates: list[tuple[object, ...]],
-        reindexed: list[tuple[int, set[bytes]]],
+        reindexed: list[tuple[int, Paper]],
     ) -> None:
         """Segment files first, then one transaction; on any failure nothing remains."""
         store = self.store
         written: list[tuple[str, int, int]] = []
         try:
             if new_segment is not None:
-                written.append(self._write_segment(new_segment, len(inserts)))
+                written.append(self._write_segment(*new_segment, len(inserts)))
             if reindexed:
-                segment = SegmentData.build(reindexed)
-                written.append(self._write_segment(segment, len(reindexed), [p for p, _ in reindexed]))
+                segment, fields = _segments(reindexed)
+                written.append(
+                    self._write_segment(segment, fields, len(reindexed), [p for p, _ in reindexed])
+                )
             if written:
                 with _transaction(store):
                     store.db.executemany(
@@ -427,10 +445,10 @@ class Importer:
         return found
 
     def _write_segment(
-        self, segment: SegmentData, docs: int, reindexed: Iterable[int] = ()
+        self, segment: SegmentData, fields: dict[str, SegmentData], docs: int, reindexed: Iterable[int] = ()
     ) -> tuple[str, int, int]:
         name = f"seg-{uuid.uuid4().hex[:12]}"
-        postings = segment.write(self.index_dir / name, reindexed)
+        postings = segment.write(self.index_dir / name, reindexed, fields)
         return name, docs, postings
 
 

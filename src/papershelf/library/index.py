@@ -12,6 +12,11 @@ segments: segments are applied oldest first, and each clears its ``reindexed`` p
 Files of a segment (directory ``seg-<name>``): ``vocab.bin`` (the words, concatenated),
 ``vocab.idx`` (uint64 offsets, V+1), ``ptr.npy`` (int64, V+1), ``postings.npy`` (uint32
 positions), ``reindexed.npy`` (uint32 positions).
+
+Beside the words of the whole paper, a segment holds the words of two fields in
+subdirectories of the same layout: ``title/`` and ``author/`` (authors and organisation), so
+``title:``/``author:`` are answered by the index too. Segments written before field segments
+existed have none; queries on fields then check the text of the candidates instead.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import shutil
 import threading
 from array import array
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 BoolArray = npt.NDArray[np.bool_]
+FIELD_SEGMENTS = ("title", "author")
 _TOP = b"\xff"  # never occurs in UTF-8, so prefix + _TOP bounds every word with that prefix
 
 
@@ -83,24 +89,33 @@ class SegmentData:
         np.cumsum(np.bincount(words, minlength=len(self.vocab)), out=ptr[1:])
         return SegmentData(self.vocab, ptr, mapped[keep].astype(np.uint32))
 
-    def write(self, directory: Path, reindexed: Iterable[int] = ()) -> int:
-        """Write the segment files; returns the posting count.
+    def write(
+        self, directory: Path, reindexed: Iterable[int] = (), fields: Mapping[str, SegmentData] | None = None
+    ) -> int:
+        """Write the segment files (and its ``fields`` segments); returns the posting count.
 
         The directory is written under a temporary name and renamed into place, so a segment
         is either complete or absent.
         """
-        offsets = np.zeros(len(self.vocab) + 1, dtype=np.uint64)
-        np.cumsum(np.fromiter(map(len, self.vocab), dtype=np.uint64, count=len(self.vocab)), out=offsets[1:])
+        reindexed = sorted(reindexed)
         tmp = directory.with_name(directory.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        (tmp / "vocab.bin").write_bytes(b"".join(self.vocab))
-        (tmp / "vocab.idx").write_bytes(offsets.tobytes())
-        np.save(tmp / "ptr.npy", self.ptr)
-        np.save(tmp / "postings.npy", self.postings.astype(np.uint32, copy=False))
-        np.save(tmp / "reindexed.npy", np.asarray(sorted(reindexed), dtype=np.uint32))
+        self._write_files(tmp, reindexed)
+        for name, segment in (fields or {}).items():
+            (tmp / name).mkdir()
+            segment._write_files(tmp / name, reindexed)
         tmp.rename(directory)
         return int(self.postings.size)
+
+    def _write_files(self, directory: Path, reindexed: list[int]) -> None:
+        offsets = np.zeros(len(self.vocab) + 1, dtype=np.uint64)
+        np.cumsum(np.fromiter(map(len, self.vocab), dtype=np.uint64, count=len(self.vocab)), out=offsets[1:])
+        (directory / "vocab.bin").write_bytes(b"".join(self.vocab))
+        (directory / "vocab.idx").write_bytes(offsets.tobytes())
+        np.save(directory / "ptr.npy", self.ptr)
+        np.save(directory / "postings.npy", self.postings.astype(np.uint32, copy=False))
+        np.save(directory / "reindexed.npy", np.asarray(reindexed, dtype=np.uint32))
 
 
 class Segment:
@@ -115,6 +130,9 @@ class Segment:
         self.postings: npt.NDArray[np.uint32] = np.load(directory / "postings.npy", mmap_mode="r")
         self.reindexed: npt.NDArray[np.uint32] = np.load(directory / "reindexed.npy")
         self.size = len(self.offsets) - 1
+        self.fields = {
+            name: Segment(directory / name) for name in FIELD_SEGMENTS if (directory / name).is_dir()
+        }
 
     def word(self, i: int) -> bytes:
         return self.vocab[self.offsets[i] : self.offsets[i + 1]]
@@ -145,19 +163,28 @@ class SearchIndex:
     def __init__(self, directory: Path, names: Sequence[str], size: int) -> None:
         self.size = size
         self.segments = [Segment(directory / name) for name in names]
-        self._cache: OrderedDict[str, BoolArray] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str], BoolArray] = OrderedDict()
         self._lock = threading.Lock()
 
-    def cost(self, word: str) -> int:
+    def has_field(self, field: str) -> bool:
+        """Whether every segment indexes ``field`` ("title", "author") on its own."""
+        return all(field in segment.fields for segment in self.segments)
+
+    def _segments(self, field: str) -> list[Segment]:
+        if field == "any":
+            return self.segments
+        return [segment.fields[field] for segment in self.segments]
+
+    def cost(self, word: str, field: str = "any") -> int:
         """How many postings answering ``word`` touches (to decide between now and a worker).
 
         A cached word costs nothing.
         """
         with self._lock:
-            if word in self._cache:
+            if (field, word) in self._cache:
                 return 0
         prefix = word.encode("utf-8")
-        return sum(len(s.prefix_postings(prefix)) for s in self.segments)
+        return sum(len(s.prefix_postings(prefix)) for s in self._segments(field))
 
     def warm(self, words: Sequence[str], stop: Callable[[], bool] = lambda: False) -> None:
         """Answer ``words`` ahead of time (e.g. every one-letter prefix, the costliest)."""
@@ -166,16 +193,18 @@ class SearchIndex:
                 return
             self.word_hits(word)
 
-    def word_hits(self, word: str) -> BoolArray:
-        """A read-only boolean array: which papers have a word starting with ``word``."""
+    def word_hits(self, word: str, field: str = "any") -> BoolArray:
+        """A read-only boolean array: which papers have a word starting with ``word`` (in
+        ``field``, which :meth:`has_field` must allow)."""
+        key = (field, word)
         with self._lock:
-            cached = self._cache.get(word)
+            cached = self._cache.get(key)
             if cached is not None:
-                self._cache.move_to_end(word)
+                self._cache.move_to_end(key)
                 return cached
         prefix = word.encode("utf-8")
         hits = np.zeros(self.size, dtype=np.bool_)
-        for segment in self.segments:
+        for segment in self._segments(field):
             if segment.reindexed.size:
                 hits[segment.reindexed] = False
             postings = segment.prefix_postings(prefix)
@@ -183,7 +212,7 @@ class SearchIndex:
                 hits[postings] = True
         hits.flags.writeable = False
         with self._lock:
-            self._cache[word] = hits
+            self._cache[key] = hits
             if len(self._cache) > self.CACHE_SIZE:
                 self._cache.popitem(last=False)
         return hits

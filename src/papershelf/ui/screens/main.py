@@ -219,14 +219,19 @@ class MainScreen(PaperActions):
 
     @work(thread=True, exclusive=True, group="filter")
     def _filter_in_background(self, search: Query, state: ReadingState) -> None:
+        worker = get_current_worker()
+        # A query that reads text shows its first rows as soon as they are known.
+        first = self.collection.preview(search, state)
+        if first is not None and not worker.is_cancelled:
+            self.app.call_from_thread(self._set_view, search, first, partial=True)
         indices = self.collection.filter(search, state)
-        if not get_current_worker().is_cancelled:
+        if not worker.is_cancelled:
             self.app.call_from_thread(self._set_view, search, indices)
 
-    def _set_view(self, search: Query, indices: Sequence[int]) -> None:
+    def _set_view(self, search: Query, indices: Sequence[int], *, partial: bool = False) -> None:
         if search == self.search:  # a newer keystroke's answer may already be showing
-            self.query_one(FilterStatus).pending = False
-            self.view = PaperView(indices, len(self.collection))
+            self.query_one(FilterStatus).pending = partial
+            self.view = PaperView(indices, len(self.collection), partial)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         focused = self.focused
