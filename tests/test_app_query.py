@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from helpers import list_lines, make_app, settle
 from papershelf.library.collection import Library
 from papershelf.model import Paper
@@ -140,3 +142,34 @@ async def test_errors_and_phrases_on_the_library(tmp_path: Path, sample_papers: 
         assert "missing ')'" in status(app)
         assert shown(app) == want
         assert "Tokenizer" in "".join(list_lines(app))
+
+
+async def test_text_queries_show_first_rows_then_the_full_answer(
+    tmp_path: Path, sample_papers: list[Paper], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papershelf.library import collection as library_collection  # noqa: PLC0415
+
+    monkeypatch.setattr(library_collection, "PREVIEW_ROWS", 10)
+    monkeypatch.setattr(library_collection, "PREVIEW_MATCHES", 1_000)  # never enough: all rounds
+    library = Library(tmp_path / "lib")
+    library.importer().import_papers(sample_papers)
+    app = PapershelfApp(library.collection(), StateStore(state_path()))
+    views: list[tuple[int, bool]] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        original = screen._set_view  # type: ignore[attr-defined]
+
+        def record(search: Query, indices: list[int], *, partial: bool = False) -> None:
+            views.append((len(indices), partial))
+            original(search, indices, partial=partial)
+
+        screen._set_view = record  # type: ignore[attr-defined]
+        await type_query(pilot, '"pre train"')
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        want = expected(sample_papers, app, '"pre train"')
+        assert views[-1] == (len(want), False)
+        assert any(partial for _, partial in views)  # the first rows came first
+        assert shown(app) == want
+        assert status(app).startswith(f"{len(want)}/54")

@@ -89,3 +89,7 @@ def test_merge_keeps_first_of_each_key() -> None:
     a = Paper("Same Title", "first")
     b = Paper("same title!", "second")
     assert merge_papers([[a], [b, Paper("Other")]]) == [a, Paper("Other")]
+
+
+def test_a_partial_view_says_so() -> None:
+    assert PaperView([1, 5], 54, partial=True).count_label == "2+/54"
