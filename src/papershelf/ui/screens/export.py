@@ -67,7 +67,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                     allow_blank=False,
                     id="export-format",
                 )
-            yield Input(str(self._suggested("visible", "bibtex")), id="export-path")
+            yield Input(str(self._suggested("visible", "bibtex")), id="export-path", select_on_focus=False)
             yield Label(
                 Text("tab moves · enter in the path writes the file · escape cancels"),
                 id="export-hint",
