@@ -25,7 +25,16 @@ SHOTS: dict[str, list[str]] = {
     "query": ["slash", *'title:(scal | visual) "pre train" -diffusion upvotes:>=1'],
     "query-error": ["slash", *'vision -"text to'],
     "tags": ["j", "t", *"vision, ocr"],
-    "note": ["n", WAIT, *"Compare with the OCR-free baseline.", "enter", *"Section 3 again.", "ctrl+s", WAIT, "n"],
+    "note": [
+        "n",
+        WAIT,
+        *"Compare with the OCR-free baseline.",
+        "enter",
+        *"Section 3 again.",
+        "ctrl+s",
+        WAIT,
+        "n",
+    ],
     "export": ["s", "j", "s", "E"],
     "stats": ["s", "t", *"vision", "enter", "j", "j", "r", "ctrl+t"],
     "help": ["question_mark"],
@@ -45,7 +54,9 @@ async def shoot(name: str, keys: list[str]) -> Path:
     from papershelf.config import Config  # noqa: PLC0415
 
     # A watch list, so the watched papers' colour shows in every picture.
-    config = Config(watch_keywords=("scalable", "tokenizer"), watch_authors=("MiniMax",), export_dir=Path("~/papers"))
+    config = Config(
+        watch_keywords=("scalable", "tokenizer"), watch_authors=("MiniMax",), export_dir=Path("~/papers")
+    )
     app = PapershelfApp(InMemoryCollection(load_file(bundled_list())), StateStore(state), config=config)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -286,3 +286,31 @@ async def test_the_command_palette_lists_the_actions(papers: list[Paper]) -> Non
             assert title in commands
         commands["Open the paper's page"].callback()
         assert opener.opened == ["https://arxiv.org/abs/2409.04095"]
+
+
+def test_the_default_opener_never_starts_a_text_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    import webbrowser  # noqa: PLC0415
+
+    from papershelf.ui import opener  # noqa: PLC0415
+
+    opened: list[str] = []
+
+    class Fake:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def open(self, url: str) -> bool:
+            opened.append(url)
+            return True
+
+    monkeypatch.setattr(webbrowser, "get", lambda: Fake("/usr/bin/lynx"))
+    assert not opener.open_in_browser("https://arxiv.org/abs/1")
+    monkeypatch.setattr(webbrowser, "get", lambda: Fake("firefox"))
+    assert opener.open_in_browser("https://arxiv.org/abs/1")
+    assert opened == ["https://arxiv.org/abs/1"]
+
+    def none() -> None:
+        raise webbrowser.Error("could not locate runnable browser")
+
+    monkeypatch.setattr(webbrowser, "get", none)
+    assert not opener.open_in_browser("https://arxiv.org/abs/1")

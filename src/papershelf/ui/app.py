@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import webbrowser
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
@@ -17,6 +16,7 @@ from papershelf.config import Config
 from papershelf.query import SORTS
 from papershelf.session import Session, load_session, save_session
 from papershelf.state import PaperState, StateStore, StateWriter
+from papershelf.ui.opener import open_in_browser
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.main import MainScreen
 from papershelf.undo import Step, UndoHistory
@@ -61,7 +61,7 @@ class PapershelfApp(App[None]):
         self.config = config or Config()
         self._config_warning = config_warning
         # Opens a URL in the browser (tests inject a recorder); only http(s) URLs reach it.
-        self.opener: Callable[[str], bool] = opener or webbrowser.open
+        self.opener: Callable[[str], bool] = opener or open_in_browser
         self.history = UndoHistory()
         self.views_file = views_file
         self.views, self._views_warning = load_views(views_file) if views_file is not None else ([], None)

@@ -59,7 +59,7 @@ class PaperActions(Screen[None]):
         if self.app.opener(url):
             self.notify(f"Opened {url}", timeout=3)
         else:
-            self.notify(f"No browser could open {url}", severity="error")
+            self.notify(f"No graphical browser to open {url} (y copies the link).", severity="warning")
 
     def action_open_page(self) -> None:
         paper = self._current_paper()
