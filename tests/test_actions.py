@@ -91,10 +91,17 @@ async def test_o_and_p_open_pages_and_pdfs_only_over_http(papers: list[Paper]) -
         assert len(opener.opened) == 3
         messages = [str(n.message) for n in app._notifications]
         assert any("Refused to open 'javascript:alert(1)'" in m for m in messages)
-        await pilot.press("j", "o")  # no URL at all
+        await pilot.press("j", "o")  # no URL at all: arXiv's search for the title
         await pilot.pause()
-        assert len(opener.opened) == 3
-        assert any("no web page" in str(n.message) for n in app._notifications)
+        assert opener.opened[3] == (
+            "https://arxiv.org/search/?searchtype=title&query=An+Emulator+for+Fine-Tuning+Large+Language"
+            "+Models+using+Small+Language+Models"
+        )
+        assert any("searching arXiv for its title" in str(n.message) for n in app._notifications)
+        await pilot.press("p")  # no arXiv id: no PDF
+        await pilot.pause()
+        assert len(opener.opened) == 4
+        assert any("no PDF" in str(n.message) for n in app._notifications)
 
 
 async def test_y_copies_the_link_and_shift_y_a_bibtex_entry(papers: list[Paper]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import quote_plus, urlsplit
 
 from papershelf.text import words
 
@@ -101,6 +101,11 @@ class Paper:
         """The paper's page: arXiv's abstract page when the id is known, else the Hugging Face
         page or the source's URL."""
         return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else self.url
+
+    @property
+    def search_url(self) -> str:
+        """arXiv's search for this title (for papers whose page is not known)."""
+        return f"https://arxiv.org/search/?searchtype=title&query={quote_plus(self.title)}"
 
     @property
     def pdf_url(self) -> str | None:

@@ -62,8 +62,15 @@ class PaperActions(Screen[None]):
             self.notify(f"No graphical browser to open {url} (y copies the link).", severity="warning")
 
     def action_open_page(self) -> None:
+        """The paper's page; a paper without a known link (pasted page text): arXiv's search
+        for its title."""
         paper = self._current_paper()
-        if paper is not None:
+        if paper is None:
+            return
+        if paper.page_url is None:
+            self.notify("No link known for this paper: searching arXiv for its title.", timeout=4)
+            self._open(paper.search_url, "web page")
+        else:
             self._open(paper.page_url, "web page")
 
     def action_open_pdf(self) -> None:
