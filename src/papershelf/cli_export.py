@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
+from papershelf.cli_query import load_state, matching
 from papershelf.export import FORMATS, export_text
-from papershelf.paths import state_cache_path, state_path
 from papershelf.query import SORTS, Query
-from papershelf.query_parse import QueryError
-from papershelf.state import StateStore, write_atomic
+from papershelf.state import write_atomic
 
 EXIT_USAGE = 2
 
@@ -44,17 +42,11 @@ def run_export(argv: Sequence[str]) -> int:
     collection: PaperCollection | None = open_library()
     if collection is None:
         collection = InMemoryCollection(load_papers([]))
-    loaded = StateStore(state_path(), cache_path=state_cache_path()).load()
-    if loaded.warning:
-        print(f"papershelf: {loaded.warning}", file=sys.stderr)
-    state = loaded.state
-    query = Query(" ".join(args.query), starred_only=args.starred, sort=args.sort)
-    query = replace(query, watch=config.watch)
-    try:
-        indices = list(collection.filter(query, state))
-    except QueryError as error:
-        print(f"papershelf: {error.message}:\n  {query.text}\n  {' ' * error.position}^", file=sys.stderr)
-        return EXIT_USAGE
+    state = load_state()
+    query = Query(" ".join(args.query), starred_only=args.starred, sort=args.sort, watch=config.watch)
+    indices = matching(collection, query, state)
+    if isinstance(indices, int):
+        return indices
     papers = [collection.paper(int(i)) for i in indices]
     text = export_text(
         papers, [state.get(p.key) for p in papers], args.format, title=query.text or "papershelf"

@@ -8,11 +8,9 @@ import sys
 from collections.abc import Sequence
 
 from papershelf.cli import open_library
-from papershelf.paths import state_cache_path, state_path
+from papershelf.cli_query import load_state, matching
 from papershelf.query import SORTS, Query
-from papershelf.query_parse import QueryError
 from papershelf.sources.jsonl import paper_to_dict
-from papershelf.state import StateStore
 
 EXIT_USAGE = 2
 
@@ -48,10 +46,7 @@ def run_list(argv: Sequence[str]) -> int:
             "papershelf: the library is empty (papershelf add FILE, or papershelf fetch …)", file=sys.stderr
         )
         return EXIT_USAGE
-    loaded = StateStore(state_path(), cache_path=state_cache_path()).load()
-    if loaded.warning:
-        print(f"papershelf: {loaded.warning}", file=sys.stderr)
-    state = loaded.state
+    state = load_state()
     query = Query(
         " ".join(args.query),
         starred_only=args.starred,
@@ -59,11 +54,10 @@ def run_list(argv: Sequence[str]) -> int:
         sort=args.sort,
         watch=config.watch,
     )
-    try:
-        indices = list(collection.filter(query, state))
-    except QueryError as error:
-        print(f"papershelf: {error.message}:\n  {query.text}\n  {' ' * error.position}^", file=sys.stderr)
-        return EXIT_USAGE
+    found = matching(collection, query, state)
+    if isinstance(found, int):
+        return found
+    indices = list(found)
     if args.limit > 0:
         indices = indices[: args.limit]
     out = sys.stdout

@@ -341,19 +341,28 @@ def _prefix(field: str, value: str, where: int) -> Prefix:
     return Prefix(field, value)
 
 
+def map_leaves(node: Node, change: Callable[[Node], Node]) -> Node:
+    """The tree with each leaf (anything but NOT, AND, OR) replaced by ``change(leaf)``."""
+    if isinstance(node, Not):
+        return Not(map_leaves(node.node, change))
+    if isinstance(node, And):
+        return And(tuple(map_leaves(n, change) for n in node.nodes))
+    if isinstance(node, Or):
+        return Or(tuple(map_leaves(n, change) for n in node.nodes))
+    return change(node)
+
+
 def _in_field(node: Node, field: str, where: int) -> Node:
     """``title:(a | "b c")``: the words and phrases of a group, searched in ``field``."""
-    if isinstance(node, Word) and node.field == "any":
-        return Word(node.word, field)
-    if isinstance(node, Phrase) and node.field == "any":
-        return Phrase(node.words, field)
-    if isinstance(node, Not):
-        return Not(_in_field(node.node, field, where))
-    if isinstance(node, And):
-        return And(tuple(_in_field(n, field, where) for n in node.nodes))
-    if isinstance(node, Or):
-        return Or(tuple(_in_field(n, field, where) for n in node.nodes))
-    raise QueryError(f"'{field}:( )' takes only words and phrases", where)
+
+    def move(leaf: Node) -> Node:
+        if isinstance(leaf, Word) and leaf.field == "any":
+            return Word(leaf.word, field)
+        if isinstance(leaf, Phrase) and leaf.field == "any":
+            return Phrase(leaf.words, field)
+        raise QueryError(f"'{field}:( )' takes only words and phrases", where)
+
+    return map_leaves(node, move)
 
 
 def _int_value(text: str, where: int) -> int:
@@ -489,12 +498,4 @@ def needs(node: Node, kind: type, where: Callable[[Node], bool] = lambda node: T
 
 def replace_flag(node: Node, name: str, by: Node) -> Node:
     """The tree with every ``Flag(name)`` replaced by ``by`` (``is:watched`` -> the watch list)."""
-    if isinstance(node, Flag) and node.name == name:
-        return by
-    if isinstance(node, Not):
-        return Not(replace_flag(node.node, name, by))
-    if isinstance(node, And):
-        return And(tuple(replace_flag(n, name, by) for n in node.nodes))
-    if isinstance(node, Or):
-        return Or(tuple(replace_flag(n, name, by) for n in node.nodes))
-    return node
+    return map_leaves(node, lambda leaf: by if isinstance(leaf, Flag) and leaf.name == name else leaf)
