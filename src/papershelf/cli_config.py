@@ -17,7 +17,10 @@ def read_config() -> Config:
     """config.toml, checked against the reader's themes and binding ids; raises ConfigError."""
     from papershelf.ui.names import binding_ids, theme_names  # noqa: PLC0415 - imports Textual
 
-    return load_config(config_path(), themes=theme_names(), binding_ids=binding_ids())
+    config = load_config(config_path(), themes=theme_names())
+    if config.keys:  # the binding ids come from every screen's bindings: only when needed
+        config = load_config(config_path(), themes=theme_names(), binding_ids=binding_ids())
+    return config
 
 
 def config_or_exit() -> Config | int:

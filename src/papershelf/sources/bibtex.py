@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-
-from bibtexparser.entrypoint import parse_string, write_string
-from bibtexparser.library import Library
-from bibtexparser.model import Block, Entry, Field
+from typing import TYPE_CHECKING
 
 from papershelf.model import Paper, normalise_arxiv_id
 from papershelf.sources.errors import SourceError
 from papershelf.text import clean_line, clean_text, words
+
+if TYPE_CHECKING:
+    from bibtexparser.model import Block
+
+# bibtexparser is imported by the functions that use it (~50 ms): the reader starts without it.
 
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s/?#]+?)(?:\.pdf)?(?:[?#]|$)", re.I)
 
@@ -59,6 +61,8 @@ def _arxiv_id(fields: dict[str, str]) -> str | None:
 
 
 def parse_bibtex(text: str, source: str = "<text>") -> list[Paper]:
+    from bibtexparser.entrypoint import parse_string  # noqa: PLC0415
+
     library = parse_string(text)
     papers = []
     for entry in library.entries:
@@ -111,6 +115,10 @@ def dump_bibtex(
     papers: Iterable[Paper], notes: Mapping[str, tuple[tuple[str, ...], str]] | None = None
 ) -> str:
     """BibTeX ``@misc`` entries; ``notes`` (key -> (tags, note)) adds ``keywords`` and ``annote``."""
+    from bibtexparser.entrypoint import write_string  # noqa: PLC0415
+    from bibtexparser.library import Library  # noqa: PLC0415
+    from bibtexparser.model import Entry, Field  # noqa: PLC0415
+
     taken: set[str] = set()
     entries: list[Block] = []
     for paper in papers:

@@ -12,19 +12,16 @@ from textual import work
 from textual.screen import Screen
 
 from papershelf.collection import PaperCollection, PaperView
-from papershelf.export import export_text
 from papershelf.model import Paper, is_web_url
 from papershelf.query import Query
-from papershelf.sources.bibtex import dump_bibtex
 from papershelf.state import PaperState, write_atomic
-from papershelf.stats import compute_stats
-from papershelf.ui.screens.confirm import ConfirmScreen
-from papershelf.ui.screens.export import ExportRequest, ExportScreen
-from papershelf.ui.screens.note import NoteScreen
-from papershelf.ui.screens.stats import StatsScreen
+
+# The dialogs, BibTeX and the exporters are imported when first used: bibtexparser and
+# Textual's TextArea cost ~80 ms, which the reader's start-up does not pay.
 
 if TYPE_CHECKING:
     from papershelf.ui.app import PapershelfApp
+    from papershelf.ui.screens.export import ExportRequest
     from papershelf.ui.widgets.paper_list import PaperList
 
 
@@ -91,6 +88,8 @@ class PaperActions(Screen[None]):
         self.notify(f"Copied {paper.page_url}", timeout=3)
 
     def action_copy_bibtex(self) -> None:
+        from papershelf.sources.bibtex import dump_bibtex  # noqa: PLC0415
+
         paper = self._current_paper()
         if paper is None:
             return
@@ -100,6 +99,8 @@ class PaperActions(Screen[None]):
     # -- note ------------------------------------------------------------------------------
 
     def action_edit_note(self) -> None:
+        from papershelf.ui.screens.note import NoteScreen  # noqa: PLC0415
+
         paper = self._current_paper()
         if paper is None:
             return
@@ -118,6 +119,8 @@ class PaperActions(Screen[None]):
     # -- mark all, undo ---------------------------------------------------------------------
 
     def action_mark_all_read(self) -> None:
+        from papershelf.ui.screens.confirm import ConfirmScreen  # noqa: PLC0415
+
         indices = self.view.indices
         keys = [self.collection.row(int(i)).key for i in indices]
         unread = [k for k in keys if not self.app.state.read(k)]
@@ -152,6 +155,8 @@ class PaperActions(Screen[None]):
     # -- export ---------------------------------------------------------------------------
 
     def action_export(self) -> None:
+        from papershelf.ui.screens.export import ExportScreen  # noqa: PLC0415
+
         starred = self.collection.indices_of(self.app.state.starred_keys())
 
         def chosen(request: ExportRequest | None) -> None:
@@ -165,6 +170,8 @@ class PaperActions(Screen[None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _write_export(self, request: ExportRequest, indices: list[int]) -> None:
+        from papershelf.export import export_text  # noqa: PLC0415
+
         try:
             papers = [self.collection.paper(int(i)) for i in indices]
             states = [self.app.state.get(p.key) for p in papers]
@@ -187,6 +194,9 @@ class PaperActions(Screen[None]):
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def _compute_stats(self, view: PaperView, query: str) -> None:
+        from papershelf.stats import compute_stats  # noqa: PLC0415
+        from papershelf.ui.screens.stats import StatsScreen  # noqa: PLC0415
+
         snapshot = self.app.state.snapshot()
         positions = self.collection.indices_of(snapshot)
         states = {positions[key]: value for key, value in snapshot.items() if key in positions}
