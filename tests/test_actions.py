@@ -321,3 +321,16 @@ def test_the_default_opener_never_starts_a_text_browser(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(webbrowser, "get", none)
     assert not opener.open_in_browser("https://arxiv.org/abs/1")
+
+
+async def test_mark_all_refuses_a_huge_view(papers: list[Paper], monkeypatch: pytest.MonkeyPatch) -> None:
+    from papershelf.ui.screens import actions  # noqa: PLC0415
+
+    monkeypatch.setattr(actions, "MARK_ALL_LIMIT", 3)
+    app = make(papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("A")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert any("marks at most 3 at once" in str(n.message) for n in app._notifications)
+        assert not any(app.state.read(p.key) for p in papers)

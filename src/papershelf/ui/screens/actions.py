@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from papershelf.ui.widgets.paper_list import PaperList
 
 
+# Mark-all keeps the reading state to a size that saves in milliseconds (see README, Reading state).
+MARK_ALL_LIMIT = 50_000
+
+
 class PaperActions(Screen[None]):
     app: PapershelfApp
     collection: PaperCollection
@@ -122,6 +126,14 @@ class PaperActions(Screen[None]):
         from papershelf.ui.screens.confirm import ConfirmScreen  # noqa: PLC0415
 
         indices = self.view.indices
+        if len(indices) > MARK_ALL_LIMIT:
+            self.notify(
+                f"{len(indices):,} papers are in view; A marks at most {MARK_ALL_LIMIT:,} at once. "
+                "Narrow the filter first (e.g. is:unread year:2024).",
+                severity="warning",
+                timeout=8,
+            )
+            return
         keys = [self.collection.row(int(i)).key for i in indices]
         unread = [k for k in keys if not self.app.state.read(k)]
         if not unread:
