@@ -253,6 +253,10 @@ async def test_watch_list_colours_papers_and_is_watched_finds_them(sample_papers
         await pilot.press("slash", *"is:watched")
         await settle(pilot)
         assert sorted(plist.view.indices) == watched
+        await pilot.press("escape", "escape")
+        plist.select_index(watched[0])
+        await settle(pilot)
+        assert "on your watch list" in str(app.screen.query_one("#detail-meta").render())
         # A watched row's title is drawn in its own style.
         styles = plist._row_styles(read=False, selected=False)
         assert styles.watched != styles.text

@@ -160,6 +160,7 @@ class MainScreen(PaperActions):
     def _set_watched(self, found: frozenset[int]) -> None:
         self.paper_list.watched = found
         self.paper_list.refresh()
+        self._show_current()  # the detail pane says whether the paper is watched
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
@@ -344,7 +345,12 @@ class MainScreen(PaperActions):
             self.detail.show(None, self.app.state.get(""))
         else:
             paper = self.collection.paper(index)
-            self.detail.show(paper, self.app.state.get(paper.key), self.search.words)
+            self.detail.show(
+                paper,
+                self.app.state.get(paper.key),
+                self.search.words,
+                watched=index in self.paper_list.watched,
+            )
             if self.config.mark_read == "highlight" and not self.app.state.read(paper.key):
                 if self._read_timer is not None:
                     self._read_timer.stop()

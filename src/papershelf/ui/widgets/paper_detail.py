@@ -44,7 +44,14 @@ class PaperDetail(VerticalScroll, can_focus=True):
     shown_highlight: tuple[str, ...] = ()
     shown_key: str | None = None
 
-    def show(self, paper: Paper | None, state: PaperState, highlight: tuple[str, ...] = ()) -> None:
+    def show(
+        self,
+        paper: Paper | None,
+        state: PaperState,
+        highlight: tuple[str, ...] = (),
+        *,
+        watched: bool = False,
+    ) -> None:
         """Display ``paper`` (None: nothing matches) with its reading ``state``."""
         title = self.query_one("#detail-title", Static)
         meta = self.query_one("#detail-meta", Static)
@@ -75,6 +82,8 @@ class PaperDetail(VerticalScroll, can_focus=True):
         if paper.comments:
             facts.append(f"{paper.comments} comment{'s' if paper.comments != 1 else ''}")
         facts.append("read" if state.read else "unread")
+        if watched:
+            facts.append("on your watch list")
         lines.append(" · ".join(facts), "dim")
         for label, value in (
             ("categories", " ".join(paper.categories)),
