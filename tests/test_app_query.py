@@ -173,3 +173,15 @@ async def test_text_queries_show_first_rows_then_the_full_answer(
         assert any(partial for _, partial in views)  # the first rows came first
         assert shown(app) == want
         assert status(app).startswith(f"{len(want)}/54")
+
+
+async def test_is_watched_without_a_watch_list_says_how_to_make_one(sample_papers: list[Paper]) -> None:
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "is:watched")
+        assert shown(app) == []
+        messages = [str(n.message) for n in app._notifications]
+        assert sum("no watch list yet" in m for m in messages) == 1
+        await pilot.press("space", "backspace")  # said once, not on every key
+        await settle(pilot)
+        assert sum("no watch list yet" in str(n.message) for n in app._notifications) == 1

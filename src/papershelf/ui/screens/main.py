@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 from papershelf.collection import PaperCollection, PaperView
 from papershelf.config import Config
 from papershelf.query import Query, next_sort
+from papershelf.query_parse import Flag, needs, parse
 from papershelf.session import Session
 from papershelf.state import ReadingState
 from papershelf.ui.refetch import Refetcher
@@ -43,6 +44,10 @@ if TYPE_CHECKING:
 DETAIL_DELAY = 0.05
 # mark_read = "highlight": seconds a paper must stay shown to count as read.
 READ_AFTER = 1.0
+
+
+def _asks_watched(search: Query) -> bool:
+    return needs(parse(search.text), Flag, lambda node: isinstance(node, Flag) and node.name == "watched")
 
 
 class MainScreen(PaperActions):
@@ -123,6 +128,7 @@ class MainScreen(PaperActions):
         self._detail_timer: Timer | None = None
         self._read_timer: Timer | None = None
         self._top_on_next_view = False
+        self._told_no_watch_list = False
         self.set_reactive(MainScreen.view, PaperView.everything(len(collection)))
         self.set_reactive(MainScreen.search, Query(sort=config.default_sort, watch=config.watch))
 
@@ -203,6 +209,14 @@ class MainScreen(PaperActions):
             self.workers.cancel_group(self, "filter")
             status.pending = False
             return
+        if self.config.watch is None and not self._told_no_watch_list and _asks_watched(search):
+            self._told_no_watch_list = True
+            self.notify(
+                "is:watched finds nothing: there is no watch list yet. Add authors or keywords under "
+                "[watch] in config.toml (papershelf config path).",
+                severity="warning",
+                timeout=10,
+            )
         if search.words != self.paper_list.highlight:
             self.paper_list.highlight = search.words
             if self.is_mounted:
