@@ -29,8 +29,8 @@ def build_fetch_parser() -> argparse.ArgumentParser:
             "Fetch papers from a live source into the library, then print one line: new / updated "
             "/ unchanged / skipped. Runs without a terminal too (cron): no prompts; exit 0 on "
             "success, 1 on a network or server error (with a one-line reason). Base URLs and the "
-            "timeout come from PAPERSHELF_HF_URL, PAPERSHELF_ARXIV_URL, PAPERSHELF_RSS_URL and "
-            "PAPERSHELF_TIMEOUT (seconds)."
+            "timeout come from [sources] in config.toml; PAPERSHELF_HF_URL, PAPERSHELF_ARXIV_URL, "
+            "PAPERSHELF_RSS_URL and PAPERSHELF_TIMEOUT (seconds) override it."
         ),
     )
     common = argparse.ArgumentParser(add_help=False)

@@ -75,22 +75,25 @@ class Query:
         return parts[0] if len(parts) == 1 else And(tuple(parts))
 
     @property
-    def error(self) -> str | None:
-        """Why the text does not parse, or None."""
+    def problem(self) -> QueryError | None:
+        """Why and where the text does not parse, or None."""
         try:
             parse(self.text)
         except QueryError as problem:
-            return str(problem)
+            return problem
         return None
+
+    @property
+    def error(self) -> str | None:
+        """Why the text does not parse (with the column), or None."""
+        problem = self.problem
+        return None if problem is None else str(problem)
 
     @property
     def error_position(self) -> int | None:
         """Where the text stops parsing (0-based), or None."""
-        try:
-            parse(self.text)
-        except QueryError as problem:
-            return problem.position
-        return None
+        problem = self.problem
+        return None if problem is None else problem.position
 
     @property
     def words(self) -> tuple[str, ...]:

@@ -131,8 +131,12 @@ class ReadingState:
         self.version += 1
         return True
 
+    def changed(self, key: str, **changes: Any) -> PaperState:
+        """``key``'s state with ``changes`` applied (not stored)."""
+        return replace(self.get(key), **changes)
+
     def update(self, key: str, **changes: Any) -> bool:
-        return self.set(key, replace(self.get(key), **changes))
+        return self.set(key, self.changed(key, **changes))
 
     def apply(self, changes: Mapping[str, PaperState]) -> dict[str, PaperState]:
         """Set several papers at once; returns the previous state of those that changed."""

@@ -173,9 +173,7 @@ class PapershelfApp(App[None]):
 
     def update_state(self, key: str, label: str = "change", **changes: Any) -> bool:
         """Change one paper's reading state (undoably) and save it; returns whether it changed."""
-        from dataclasses import replace  # noqa: PLC0415
-
-        return bool(self.change(label, {key: replace(self.state.get(key), **changes)}))
+        return bool(self.change(label, {key: self.state.changed(key, **changes)}))
 
     def change(self, label: str, changes: Mapping[str, PaperState]) -> int:
         """Apply ``changes`` as one undoable step and save; returns how many papers changed."""

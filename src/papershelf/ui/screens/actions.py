@@ -14,7 +14,7 @@ from textual.screen import Screen
 from papershelf.collection import PaperCollection, PaperView
 from papershelf.model import Paper, is_web_url
 from papershelf.query import Query
-from papershelf.state import PaperState, write_atomic
+from papershelf.state import write_atomic
 
 # The dialogs, BibTeX and the exporters are imported when first used: bibtexparser and
 # Textual's TextArea cost ~80 ms, which the reader's start-up does not pay.
@@ -110,15 +110,12 @@ class PaperActions(Screen[None]):
             return
 
         def save(note: str | None) -> None:
-            if note is not None and self.app.change("note", {paper.key: self._with(paper.key, note=note)}):
+            if note is not None and self.app.change(
+                "note", {paper.key: self.app.state.changed(paper.key, note=note)}
+            ):
                 self._after_change([paper.key])
 
         self.app.push_screen(NoteScreen(paper.title, self.app.state.note(paper.key)), save)
-
-    def _with(self, key: str, **changes: object) -> PaperState:
-        from dataclasses import replace  # noqa: PLC0415
-
-        return replace(self.app.state.get(key), **changes)  # type: ignore[arg-type]
 
     # -- mark all, undo ---------------------------------------------------------------------
 
@@ -142,7 +139,9 @@ class PaperActions(Screen[None]):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                changed = self.app.change("mark all read", {k: self._with(k, read=True) for k in unread})
+                changed = self.app.change(
+                    "mark all read", {k: self.app.state.changed(k, read=True) for k in unread}
+                )
                 if changed:
                     self._after_change(unread)
                     self.notify(f"Marked {len(unread):,} papers read (ctrl+z undoes it).")

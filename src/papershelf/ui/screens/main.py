@@ -200,8 +200,9 @@ class MainScreen(PaperActions):
         """
         box = self.query_one(FilterBox)
         status = self.query_one(FilterStatus)
-        error = search.error
-        box.error_at = search.error_position
+        problem = search.problem  # parsed once: a text that fails is not cached by parse()
+        error = None if problem is None else str(problem)
+        box.error_at = None if problem is None else problem.position
         box.set_class(error is not None, "-error")
         status.set_class(error is not None, "-error")
         status.error = error
