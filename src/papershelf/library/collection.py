@@ -87,6 +87,7 @@ class LibraryCollection:
         self._index_lock = threading.Lock()
         self._size = size
         self._columns: dict[str, npt.NDArray[np.int64]] = {}
+        self._orders: dict[str, npt.NDArray[np.int64]] = {}
         self._category_lists: list[str] = []  # column("categories") numbers -> "cs.CL cs.LG"
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self._positions: dict[str, int] = {}  # key -> position, for keys in the reading state
@@ -247,6 +248,19 @@ class LibraryCollection:
             order = np.argsort(self._sort_key(sort)[hits], kind="stable")
         return hits[order]
 
+    def _order(self, sort: str, state: StateLookup) -> npt.NDArray[np.int64]:
+        """Every position in the ``sort`` order; kept for the column sorts (the list and the
+        previews ask for it on every query), recomputed for "unread" (the state changes)."""
+        import numpy as np  # noqa: PLC0415
+
+        order = self._orders.get(sort)
+        if order is None:
+            order = self._sorted(np.arange(self._size, dtype=np.int64), sort, state)
+            order.flags.writeable = False  # shared by the views that show it
+            if sort != "unread":
+                self._orders[sort] = order
+        return order
+
     def filter(self, query: Query, state: StateLookup) -> Sequence[int]:
         """Positions matching ``query``, sorted (raises QueryError when the text does not parse)."""
         import numpy as np  # noqa: PLC0415 - loaded already with the index
@@ -255,8 +269,7 @@ class LibraryCollection:
         if isinstance(tree, Everything):
             if query.sort == "loaded":
                 return range(self._size)
-            everything = np.arange(self._size, dtype=np.int64)
-            return self._sorted(everything, query.sort, state)  # type: ignore[return-value]
+            return self._order(query.sort, state)  # type: ignore[return-value]
         result: Sequence[int] = self._sorted(  # type: ignore[assignment]
             np.flatnonzero(self._mask(tree, state)), query.sort, state
         )
@@ -286,7 +299,7 @@ class LibraryCollection:
         tree = query.tree
         if self._size <= PREVIEW_ROWS or not needs_text(tree, self.index.has_field, ids=False):
             return None
-        order = self._sorted(np.arange(self._size, dtype=np.int64), query.sort, state)
+        order = self._order(query.sort, state)
         deadline = time.perf_counter() + PREVIEW_SECONDS
         rows = PREVIEW_ROWS
         while True:
