@@ -334,3 +334,31 @@ async def test_mark_all_refuses_a_huge_view(papers: list[Paper], monkeypatch: py
         assert not isinstance(app.screen, ConfirmScreen)
         assert any("marks at most 3 at once" in str(n.message) for n in app._notifications)
         assert not any(app.state.read(p.key) for p in papers)
+
+
+async def test_undo_history_survives_a_restart(papers: list[Paper]) -> None:
+    from papershelf.paths import undo_path  # noqa: PLC0415
+
+    def app() -> PapershelfApp:
+        return PapershelfApp(InMemoryCollection(papers), StateStore(state_path()), undo_file=undo_path())
+
+    first = app()
+    async with first.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "j", "t", *"x", "enter")
+        await pilot.press("q")
+    assert undo_path().exists()
+    second = app()
+    async with second.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert second.state.starred(papers[0].key)
+        await pilot.press("ctrl+z")  # yesterday's last change: the tags
+        assert second.state.tags(papers[1].key) == ()
+        await pilot.press("ctrl+z")
+        assert not second.state.starred(papers[0].key)
+        assert on_disk(lambda: read_state_file() == {})
+    undo_path().write_text("not json")  # a damaged history is an empty one, nothing else is lost
+    third = app()
+    async with third.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "Nothing to undo." in [str(n.message) for n in third._notifications]

@@ -18,6 +18,7 @@ from papershelf.paths import (
     session_path,
     state_cache_path,
     state_path,
+    undo_path,
     views_path,
 )
 from papershelf.sources import SourceError, dump_bibtex, dump_jsonl, load_file
@@ -204,6 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         views_file=views_path(),
         config=config,
         config_warning=config_warning,
+        undo_file=undo_path(),
     )
     app.run()
     return 0

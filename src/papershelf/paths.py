@@ -38,6 +38,11 @@ def state_cache_path() -> Path:
     return cache_dir() / "state-cache.json"
 
 
+def undo_path() -> Path:
+    """The undo history, kept between sessions."""
+    return cache_dir() / "undo.json"
+
+
 def library_dir() -> Path:
     """The persistent library (SQLite database and search index)."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "library"

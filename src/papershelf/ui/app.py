@@ -56,13 +56,15 @@ class PapershelfApp(App[None]):
         config: Config | None = None,
         config_warning: str | None = None,
         opener: Callable[[str], bool] | None = None,
+        undo_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.config = config or Config()
         self._config_warning = config_warning
         # Opens a URL in the browser (tests inject a recorder); only http(s) URLs reach it.
         self.opener: Callable[[str], bool] = opener or open_in_browser
-        self.history = UndoHistory()
+        self.undo_file = undo_file
+        self.history = UndoHistory.load(undo_file) if undo_file is not None else UndoHistory()
         self.views_file = views_file
         self.views, self._views_warning = load_views(views_file) if views_file is not None else ([], None)
         self.session_file = session_file
@@ -168,6 +170,11 @@ class PapershelfApp(App[None]):
         super().exit(*args, **kwargs)
 
     def on_unmount(self) -> None:
+        if self.undo_file is not None:
+            try:
+                self.history.save(self.undo_file)
+            except OSError as error:
+                self.log.warning(f"could not save the undo history: {error}")
         if self._writer is not None:
             self._writer.close()
 
