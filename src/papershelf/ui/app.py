@@ -12,15 +12,16 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from papershelf.collection import PaperCollection
-from papershelf.config import Config
-from papershelf.query import SORTS
-from papershelf.session import Session, load_session, save_session
-from papershelf.state import PaperState, StateStore, StateWriter
+from papershelf.query.search import SORTS
+from papershelf.store.config import Config
+from papershelf.store.reading import PaperState, StateStore
+from papershelf.store.session import Session, load_session, save_session
+from papershelf.store.undo import Step, UndoHistory
+from papershelf.store.views import SavedView, load_views, save_views, with_view
+from papershelf.store.writer import StateWriter
 from papershelf.ui.opener import open_in_browser
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.main import MainScreen
-from papershelf.undo import Step, UndoHistory
-from papershelf.views import SavedView, load_views, save_views, with_view
 
 # The paper actions as the command palette (ctrl+p) lists them: (title, help, MainScreen action).
 PALETTE_ACTIONS = (

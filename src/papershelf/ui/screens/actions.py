@@ -13,8 +13,8 @@ from textual.screen import Screen
 
 from papershelf.collection import PaperCollection, PaperView
 from papershelf.model import Paper, is_web_url
-from papershelf.query import Query
-from papershelf.state import write_atomic
+from papershelf.query.search import Query
+from papershelf.store.files import write_atomic
 
 # The dialogs, BibTeX and the exporters are imported when first used: bibtexparser and
 # Textual's TextArea cost ~80 ms, which the reader's start-up does not pay.
@@ -181,7 +181,7 @@ class PaperActions(Screen[None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _write_export(self, request: ExportRequest, indices: list[int]) -> None:
-        from papershelf.export import export_text  # noqa: PLC0415
+        from papershelf.output.export import export_text  # noqa: PLC0415
 
         try:
             papers = [self.collection.paper(int(i)) for i in indices]
@@ -205,7 +205,7 @@ class PaperActions(Screen[None]):
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def _compute_stats(self, view: PaperView, query: str) -> None:
-        from papershelf.stats import compute_stats  # noqa: PLC0415
+        from papershelf.output.stats import compute_stats  # noqa: PLC0415
         from papershelf.ui.screens.stats import StatsScreen  # noqa: PLC0415
 
         snapshot = self.app.state.snapshot()

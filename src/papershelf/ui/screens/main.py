@@ -20,12 +20,14 @@ from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
-from papershelf.collection import PaperCollection, PaperView
-from papershelf.config import Config
-from papershelf.query import Query, next_sort
-from papershelf.query_parse import Flag, needs, parse
-from papershelf.session import Session
-from papershelf.state import ReadingState
+from papershelf.collection import PaperCollection, PaperView, Positions
+from papershelf.query.context import Context
+from papershelf.query.search import Query, next_sort
+from papershelf.query.tree import Flag, needs
+from papershelf.store.config import Config
+from papershelf.store.reading import ReadingState
+from papershelf.store.session import Session
+from papershelf.store.views import SavedView
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.actions import PaperActions
 from papershelf.ui.screens.help import HelpScreen
@@ -34,7 +36,6 @@ from papershelf.ui.screens.tags import TagsScreen
 from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
 from papershelf.ui.widgets.paper_detail import PaperDetail
 from papershelf.ui.widgets.paper_list import PaperList
-from papershelf.views import SavedView
 
 if TYPE_CHECKING:
     from papershelf.ui.app import PapershelfApp
@@ -47,7 +48,7 @@ READ_AFTER = 1.0
 
 
 def _asks_watched(search: Query) -> bool:
-    return needs(parse(search.text), Flag, lambda node: isinstance(node, Flag) and node.name == "watched")
+    return needs(search.text_tree, Flag, lambda node: isinstance(node, Flag) and node.name == "watched")
 
 
 class MainScreen(PaperActions):
@@ -130,7 +131,7 @@ class MainScreen(PaperActions):
         self._top_on_next_view = False
         self._told_no_watch_list = False
         self.set_reactive(MainScreen.view, PaperView.everything(len(collection)))
-        self.set_reactive(MainScreen.search, Query(sort=config.default_sort, watch=config.watch))
+        self.set_reactive(MainScreen.search, Query(sort=config.default_sort))
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -159,8 +160,8 @@ class MainScreen(PaperActions):
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def _find_watched(self, collection: PaperCollection) -> None:
         """Which papers the watch list matches (drawn in their own colour)."""
-        query = Query("is:watched", watch=self.config.watch)
-        found = frozenset(int(i) for i in collection.filter(query, ReadingState(self.app.state.snapshot())))
+        context = Context(ReadingState(self.app.state.snapshot()), self.config.watch)
+        found = frozenset(collection.filter(Query("is:watched"), context).tolist())
         self.app.call_from_thread(self._set_watched, found)
 
     def _set_watched(self, found: frozenset[int]) -> None:
@@ -227,24 +228,27 @@ class MainScreen(PaperActions):
         status.sort = search.sort
         if self.collection.is_quick(search):
             self.workers.cancel_group(self, "filter")
-            self.view = PaperView(self.collection.filter(search, self.app.state), len(self.collection))
+            context = Context(self.app.state, self.config.watch)
+            self.view = PaperView(self.collection.filter(search, context), len(self.collection))
         else:
             status.pending = True
             # The worker gets a copy of the reading state: the UI may change it meanwhile.
-            self._filter_in_background(search, ReadingState(self.app.state.snapshot()))
+            self._filter_in_background(
+                search, Context(ReadingState(self.app.state.snapshot()), self.config.watch)
+            )
 
     @work(thread=True, exclusive=True, group="filter")
-    def _filter_in_background(self, search: Query, state: ReadingState) -> None:
+    def _filter_in_background(self, search: Query, context: Context) -> None:
         worker = get_current_worker()
         # A query that reads text shows its first rows as soon as they are known.
-        first = self.collection.preview(search, state)
+        first = self.collection.preview(search, context)
         if first is not None and not worker.is_cancelled:
             self.app.call_from_thread(self._set_view, search, first, partial=True)
-        indices = self.collection.filter(search, state)
+        indices = self.collection.filter(search, context)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._set_view, search, indices)
 
-    def _set_view(self, search: Query, indices: Sequence[int], *, partial: bool = False) -> None:
+    def _set_view(self, search: Query, indices: Positions, *, partial: bool = False) -> None:
         if search == self.search:  # a newer keystroke's answer may already be showing
             self.query_one(FilterStatus).pending = partial
             self.view = PaperView(indices, len(self.collection), partial)
@@ -301,7 +305,7 @@ class MainScreen(PaperActions):
     def recall(self, view: SavedView) -> None:
         """Show a saved view: its words in the filter box, its toggles and its sort."""
         self.query_one(FilterBox).value = view.query.text
-        self.search = replace(view.query, watch=self.config.watch)
+        self.search = view.query
 
     def current_session(self) -> Session:
         return Session(self.search, self._current_key())
@@ -311,7 +315,7 @@ class MainScreen(PaperActions):
         if session.query == Query() and session.paper is None:
             return False
         self.query_one(FilterBox).value = session.query.text
-        self.search = replace(session.query, watch=self.config.watch)
+        self.search = session.query
         index = self.collection.index_of(session.paper) if session.paper else None
         if index is not None:
             # After the first layout: scrolling the cursor into view needs the list's real height.

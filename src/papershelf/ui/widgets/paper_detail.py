@@ -12,8 +12,8 @@ from textual.widgets import Static
 
 from papershelf.latex import to_unicode
 from papershelf.model import Paper
-from papershelf.query import match_spans
-from papershelf.state import PaperState
+from papershelf.query.highlight import match_spans
+from papershelf.store.reading import PaperState
 
 MATCH_STYLE = "bold underline"
 

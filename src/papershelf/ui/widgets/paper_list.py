@@ -23,7 +23,8 @@ from textual.strip import Strip
 
 from papershelf.collection import PaperCollection, PaperView, Row
 from papershelf.latex import to_unicode
-from papershelf.query import StateLookup, match_spans
+from papershelf.query.context import StateLookup
+from papershelf.query.highlight import match_spans
 
 MARKER_WIDTH = 4
 DATE_WIDTH = 10
