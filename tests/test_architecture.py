@@ -103,6 +103,6 @@ def test_the_command_line_imports_no_textual() -> None:
         "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
         "    main(['list', 'vision'])"
     )
-    assert "papershelf.cli.list" in loaded
+    assert "papershelf.cli.list_papers" in loaded
     heavy = sorted(m for m in loaded if m.split(".")[0] in {"textual", "sklearn", "bibtexparser"})
     assert not heavy, heavy

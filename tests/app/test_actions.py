@@ -183,7 +183,7 @@ async def test_e_exports_the_visible_list(papers: list[Paper], tmp_path: Path, f
     async with app.run_test(size=SIZE) as pilot:
         # Star, tag and note the first paper (typed in the other tests), filter the list.
         key = papers[0].key
-        app.update_state(key, starred=True, tags=("vision", "to-read"), note="my note")
+        app.shelf.update(key, starred=True, tags=("vision", "to-read"), note="my note")
         await pilot.press("slash")
         app.screen.query_one(FilterBox).value = "title:(unit | language)"
         await pilot.press("enter")
@@ -282,7 +282,7 @@ async def test_the_command_palette_lists_the_actions(papers: list[Paper]) -> Non
     app = make(papers, opener)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        commands = {title: callback for title, _, callback in app.screen.palette_commands()}
         for title in (
             "Open the paper's page",
             "Copy a BibTeX entry",
@@ -291,7 +291,7 @@ async def test_the_command_palette_lists_the_actions(papers: list[Paper]) -> Non
             "Statistics",
         ):
             assert title in commands
-        commands["Open the paper's page"].callback()
+        commands["Open the paper's page"]()
         assert opener.opened == ["https://arxiv.org/abs/2409.04095"]
 
 
@@ -324,7 +324,7 @@ def test_the_default_opener_never_starts_a_text_browser(monkeypatch: pytest.Monk
 
 
 async def test_mark_all_refuses_a_huge_view(papers: list[Paper], monkeypatch: pytest.MonkeyPatch) -> None:
-    from papershelf.ui.screens import actions  # noqa: PLC0415
+    from papershelf.ui.screens import paper_actions as actions  # noqa: PLC0415
 
     monkeypatch.setattr(actions, "MARK_ALL_LIMIT", 3)
     app = make(papers)

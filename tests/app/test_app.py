@@ -548,7 +548,7 @@ async def test_saved_views_recall_and_persist(sample_papers: list[Paper]) -> Non
         await press(pilot, "1")
         assert first.screen.search == Query("scal 2", sort="date")
         assert first.screen.query_one(FilterBox).value == "scal 2"
-        titles = [c.title for c in first.get_system_commands(first.screen)]
+        titles = [title for title, _, _ in first.screen.palette_commands()]
         assert "View 1: scaling" in titles
         await press(pilot, "2")
         assert any("No view 2 yet" in n.message for n in first._notifications)

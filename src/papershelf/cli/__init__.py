@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from papershelf import __version__
 from papershelf.cli._common import ExitCode, error, load_papers, open_library
-from papershelf.collection import PaperCollection
-from papershelf.collection.memory import InMemoryCollection
 from papershelf.sources import SourceError, dump_bibtex, dump_jsonl
 from papershelf.store.files import write_atomic
-from papershelf.store.paths import (
-    cache_dir,
-    library_dir,
-    session_path,
-    state_cache_path,
-    state_path,
-    undo_path,
-    views_path,
-)
+from papershelf.store.paths import state_path
 
 DESCRIPTION = """\
 A keyboard-first terminal reader for research-paper feeds.
@@ -92,7 +81,7 @@ def build_add_parser() -> argparse.ArgumentParser:
 
 
 def _run_list(argv: Sequence[str]) -> int:
-    from papershelf.cli.list import run_list  # noqa: PLC0415 - each command imports what it needs
+    from papershelf.cli.list_papers import run_list  # noqa: PLC0415 - each command imports what it needs
 
     return run_list(argv)
 
@@ -158,43 +147,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"papershelf: wrote {len(papers)} papers to {args.output}")
         return 0
 
-    from papershelf.cli.config import read_config  # noqa: PLC0415
-    from papershelf.store.config import Config, ConfigError  # noqa: PLC0415
-    from papershelf.store.reading import StateStore  # noqa: PLC0415
-    from papershelf.ui.app import PapershelfApp  # noqa: PLC0415 - keep --help and errors fast
-    from papershelf.ui.refetch import library_refetcher  # noqa: PLC0415
+    from papershelf.cli.read import run_reader  # noqa: PLC0415 - keep --help and errors fast
 
-    collection: PaperCollection
-    if library is not None:
-        collection = library
-        label = f"library · {len(library):,} papers"
-    else:
-        collection = InMemoryCollection(papers)
-        label = ", ".join(p.name for p in args.files) if args.files else "bundled: Daily Papers"
-    try:
-        config, config_warning = read_config(), None
-    except ConfigError as err:  # the reader starts with the defaults and says why
-        config, config_warning = Config(), str(err)
-    # Everything built so far lives as long as the app: keep the collector off it.
-    gc.collect()
-    gc.freeze()
-    refetcher = (
-        library_refetcher(library_dir(), cache_dir() / "http", config.sources)
-        if library is not None
-        else None
-    )
-    store = StateStore(state_path(), cache_path=state_cache_path())
-    app = PapershelfApp(
-        collection,
-        store,
-        source=label,
-        refetcher=refetcher,
-        session_file=session_path(),
-        restore=not args.fresh,
-        views_file=views_path(),
-        config=config,
-        config_warning=config_warning,
-        undo_file=undo_path(),
-    )
-    app.run()
-    return 0
+    return run_reader(library, papers, args.files, fresh=args.fresh)

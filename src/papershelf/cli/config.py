@@ -14,12 +14,15 @@ from papershelf.store.paths import config_path
 
 def read_config() -> Config:
     """config.toml, checked against the reader's themes and binding ids; raises ConfigError."""
+    config = load_config(config_path())
+    if config.theme is None and not config.keys:
+        return config  # nothing to check against the reader: the command line stays free of Textual
     from papershelf.ui.names import binding_ids, theme_names  # noqa: PLC0415 - imports Textual
 
-    config = load_config(config_path(), themes=theme_names())
-    if config.keys:  # the binding ids come from every screen's bindings: only when needed
-        config = load_config(config_path(), themes=theme_names(), binding_ids=binding_ids())
-    return config
+    # The binding ids come from the action table and the dialogs: only when [keys] needs them.
+    return load_config(
+        config_path(), themes=theme_names(), binding_ids=binding_ids() if config.keys else None
+    )
 
 
 def config_or_exit() -> Config | int:

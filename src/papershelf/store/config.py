@@ -25,6 +25,8 @@ MARK_READ = {
     "highlight": "a paper becomes read once the detail pane has shown it for a moment",
     "manual": "only r marks a paper read",
 }
+# The theme the reader starts in when config.toml names none.
+DEFAULT_THEME = "textual-dark"
 SOURCE_KEYS = ("hf_url", "arxiv_url", "rss_url", "timeout")
 
 DEFAULT_CONFIG = """\

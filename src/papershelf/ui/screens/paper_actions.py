@@ -5,7 +5,7 @@ A mixin of :class:`~papershelf.ui.screens.main.MainScreen`, which declares the b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -14,13 +14,14 @@ from textual.screen import Screen
 from papershelf.collection import PaperCollection, PaperView
 from papershelf.model import Paper, is_web_url
 from papershelf.query.search import Query
+from papershelf.store.config import Config
 from papershelf.store.files import write_atomic
+from papershelf.store.shelf import Shelf
 
 # The dialogs, BibTeX and the exporters are imported when first used: bibtexparser and
 # Textual's TextArea cost ~80 ms, which the reader's start-up does not pay.
 
 if TYPE_CHECKING:
-    from papershelf.ui.app import PapershelfApp
     from papershelf.ui.screens.export import ExportRequest
     from papershelf.ui.widgets.paper_list import PaperList
 
@@ -30,8 +31,10 @@ MARK_ALL_LIMIT = 50_000
 
 
 class PaperActions(Screen[None]):
-    app: PapershelfApp
     collection: PaperCollection
+    config: Config
+    shelf: Shelf
+    opener: Callable[[str], bool]
     view: PaperView
     search: Query
 
@@ -57,7 +60,7 @@ class PaperActions(Screen[None]):
         if not is_web_url(url):
             self.notify(f"Refused to open {url!r}: only http and https links are opened.", severity="error")
             return
-        if self.app.opener(url):
+        if self.opener(url):
             self.notify(f"Opened {url}", timeout=3)
         else:
             self.notify(f"No graphical browser to open {url} (y copies the link).", severity="warning")
@@ -110,12 +113,12 @@ class PaperActions(Screen[None]):
             return
 
         def save(note: str | None) -> None:
-            if note is not None and self.app.change(
-                "note", {paper.key: self.app.state.changed(paper.key, note=note)}
+            if note is not None and self.shelf.change(
+                "note", {paper.key: self.shelf.state.changed(paper.key, note=note)}
             ):
                 self._after_change([paper.key])
 
-        self.app.push_screen(NoteScreen(paper.title, self.app.state.note(paper.key)), save)
+        self.app.push_screen(NoteScreen(paper.title, self.shelf.state.note(paper.key)), save)
 
     # -- mark all, undo ---------------------------------------------------------------------
 
@@ -132,15 +135,15 @@ class PaperActions(Screen[None]):
             )
             return
         keys = [self.collection.row(int(i)).key for i in indices]
-        unread = [k for k in keys if not self.app.state.read(k)]
+        unread = [k for k in keys if not self.shelf.state.read(k)]
         if not unread:
             self.notify("Every paper in view is read already.")
             return
 
         def answer(yes: bool | None) -> None:
             if yes:
-                changed = self.app.change(
-                    "mark all read", {k: self.app.state.changed(k, read=True) for k in unread}
+                changed = self.shelf.change(
+                    "mark all read", {k: self.shelf.state.changed(k, read=True) for k in unread}
                 )
                 if changed:
                     self._after_change(unread)
@@ -155,7 +158,7 @@ class PaperActions(Screen[None]):
         )
 
     def action_undo(self) -> None:
-        step = self.app.undo()
+        step = self.shelf.undo()
         if step is None:
             self.notify("Nothing to undo.")
             return
@@ -168,7 +171,7 @@ class PaperActions(Screen[None]):
     def action_export(self) -> None:
         from papershelf.ui.screens.export import ExportScreen  # noqa: PLC0415
 
-        starred = self.collection.indices_of(self.app.state.starred_keys())
+        starred = self.collection.indices_of(self.shelf.state.starred_keys())
 
         def chosen(request: ExportRequest | None) -> None:
             if request is not None:
@@ -176,7 +179,7 @@ class PaperActions(Screen[None]):
                 self._write_export(request, indices)
 
         self.app.push_screen(
-            ExportScreen(self.app.config.export_directory(), len(self.view), len(starred)), chosen
+            ExportScreen(self.config.export_directory(), len(self.view), len(starred)), chosen
         )
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
@@ -185,7 +188,7 @@ class PaperActions(Screen[None]):
 
         try:
             papers = [self.collection.paper(int(i)) for i in indices]
-            states = [self.app.state.get(p.key) for p in papers]
+            states = [self.shelf.state.get(p.key) for p in papers]
             text = export_text(papers, states, request.fmt, title=self.search.text or request.scope)
             write_atomic(request.path, text)
         except (OSError, ValueError) as error:
@@ -208,7 +211,7 @@ class PaperActions(Screen[None]):
         from papershelf.output.stats import compute_stats  # noqa: PLC0415
         from papershelf.ui.screens.stats import StatsScreen  # noqa: PLC0415
 
-        snapshot = self.app.state.snapshot()
+        snapshot = self.shelf.state.snapshot()
         positions = self.collection.indices_of(snapshot)
         states = {positions[key]: value for key, value in snapshot.items() if key in positions}
         stats = compute_stats(view.indices, view.total, self.collection.dates(), states)
