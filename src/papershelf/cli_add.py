@@ -77,7 +77,9 @@ def import_file(library: Library, path: Path, console: Console, workers: int | N
 def run_add(files: Sequence[Path], *, workers: int | None = None) -> int:
     console = Console(stderr=True)
     try:
-        library = Library(library_dir())
+        library = Library(
+            library_dir(), on_wait=lambda message: print(f"papershelf: {message}", file=sys.stderr)
+        )
     except LibraryError as err:
         print(f"papershelf: cannot open the library: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -96,7 +96,9 @@ def run_fetch(argv: Sequence[str]) -> int:
     finally:
         fetcher.close()
     try:
-        library = Library(library_dir())
+        library = Library(
+            library_dir(), on_wait=lambda message: print(f"papershelf: {message}", file=sys.stderr)
+        )
     except LibraryError as error:
         print(f"papershelf: cannot open the library: {error}", file=sys.stderr)
         return EXIT_USAGE

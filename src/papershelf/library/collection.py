@@ -43,10 +43,29 @@ def _is_category(node: Node) -> bool:
 class Library:
     """A library directory: ``library.sqlite`` and ``index/``."""
 
-    def __init__(self, directory: Path, *, readonly: bool = False) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        readonly: bool = False,
+        on_wait: Callable[[str], None] | None = None,
+        lock_timeout: float | None = None,
+    ) -> None:
+        """A writable library holds the library lock until :meth:`close` (one writer at a time;
+        see :mod:`papershelf.library.lock`); a read-only one takes none."""
         self.directory = directory
-        self.store = LibraryStore(directory / "library.sqlite", readonly=readonly)
         self.index_dir = directory / "index"
+        self._lock = None
+        if not readonly:
+            from papershelf.library.lock import DEFAULT_TIMEOUT, WriterLock  # noqa: PLC0415
+
+            self._lock = WriterLock(directory)
+            self._lock.acquire(DEFAULT_TIMEOUT if lock_timeout is None else lock_timeout, on_wait)
+        try:
+            self.store = LibraryStore(directory / "library.sqlite", readonly=readonly)
+        except BaseException:
+            self._release()
+            raise
 
     @classmethod
     def exists(cls, directory: Path) -> bool:
@@ -58,18 +77,30 @@ class Library:
         return Importer(self.store, self.index_dir)
 
     def collection(self) -> LibraryCollection:
-        names = [name for name, _, _ in self.store.segments()]
-        size = self.store.count()
+        names, size = self.store.snapshot()
+        store, index_dir = self.store, self.index_dir
 
         def load_index() -> SearchIndex:
             from papershelf.library.index import SearchIndex  # noqa: PLC0415 - numpy: ~100 ms
 
-            return SearchIndex(self.index_dir, names, size)
+            try:
+                return SearchIndex(index_dir, names, size)
+            except FileNotFoundError:
+                # A merge replaced some of these segments since the list was read: the current
+                # list answers the same for our papers (papers added since are left out).
+                current, now = store.snapshot()
+                return SearchIndex(index_dir, current, size, capacity=max(now, size))
 
         return LibraryCollection(self.store, load_index, size)
 
     def close(self) -> None:
         self.store.close()
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
 
 class LibraryCollection:

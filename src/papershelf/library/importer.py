@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import sys
 import threading
 import time
 import uuid
@@ -171,8 +172,27 @@ def prepare_lines(job: tuple[list[tuple[int, str]], str, bool, int]) -> Prepared
     return prepared
 
 
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importing process's to handle
+def _worker_start(parent: int) -> None:
+    """Worker start-up. Ctrl-C is the importing process's to handle. Should that process die
+    (``kill -9``), its workers end at once and quietly, not with a ``BrokenPipeError`` traceback
+    each when they hand in their chunk: on Linux the kernel kills them with their parent
+    (``PR_SET_PDEATHSIG``); elsewhere a watcher thread notices the parent is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes  # noqa: PLC0415
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the death signal was armed
+        os._exit(0)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -280,7 +300,9 @@ class Importer:
             pool = None
             try:
                 if parallel:
-                    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_sigint)
+                    pool = multiprocessing.get_context("fork").Pool(
+                        workers, initializer=_worker_start, initargs=(os.getpid(),)
+                    )
                     # A bounded window of chunks in flight keeps memory flat whatever the file size.
                     window: deque[tuple[AsyncResult[Prepared], list[SourceError]]] = deque()
                     for job, errors in jobs:

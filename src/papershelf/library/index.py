@@ -160,8 +160,11 @@ class SearchIndex:
 
     CACHE_SIZE = 96  # one-letter prefixes (36) stay warm beside recent words
 
-    def __init__(self, directory: Path, names: Sequence[str], size: int) -> None:
+    def __init__(self, directory: Path, names: Sequence[str], size: int, capacity: int | None = None) -> None:
+        """``capacity``: the highest position any segment may hold, when the segments may know
+        papers beyond the first ``size`` (added after the reader counted them)."""
         self.size = size
+        self.capacity = max(size, capacity or 0)
         self.segments = [Segment(directory / name) for name in names]
         self._cache: OrderedDict[tuple[str, str], BoolArray] = OrderedDict()
         self._lock = threading.Lock()
@@ -203,13 +206,14 @@ class SearchIndex:
                 self._cache.move_to_end(key)
                 return cached
         prefix = word.encode("utf-8")
-        hits = np.zeros(self.size, dtype=np.bool_)
+        hits = np.zeros(self.capacity, dtype=np.bool_)
         for segment in self._segments(field):
             if segment.reindexed.size:
                 hits[segment.reindexed] = False
             postings = segment.prefix_postings(prefix)
             if postings.size:
                 hits[postings] = True
+        hits = hits[: self.size]
         hits.flags.writeable = False
         with self._lock:
             self._cache[key] = hits

@@ -136,6 +136,8 @@ class LibraryStore:
         try:
             if readonly:
                 self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+                if self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+                    raise LibraryError(f"{path}: the library is being created; try again in a moment")
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -143,7 +145,8 @@ class LibraryStore:
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'papers'").fetchone():
                     self._check_columns()
-                self.db.executescript(_SCHEMA)
+                # One transaction: a reader sees no tables or all of them.
+                self.db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
                 self._check_version()
             self._check_columns()
         except sqlite3.DatabaseError as error:
@@ -256,3 +259,14 @@ class LibraryStore:
         """(name, docs, postings) of the index segments, oldest first."""
         rows = self.db.execute("SELECT name, docs, postings FROM segments ORDER BY id").fetchall()
         return [(str(name), int(docs), int(postings)) for name, docs, postings in rows]
+
+    def snapshot(self) -> tuple[list[str], int]:
+        """The segment names and the paper count, read in one transaction (so they agree even
+        while another process is writing)."""
+        self.db.execute("BEGIN")
+        try:
+            names = [str(name) for (name,) in self.db.execute("SELECT name FROM segments ORDER BY id")]
+            size = self.count()
+        finally:
+            self.db.execute("COMMIT")
+        return names, size
