@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from library_helpers import arxiv_record, write_jsonl
-from papershelf.library.collection import Library
+from papershelf.library.library import Library
 from papershelf.library.lock import WriterLock
 from papershelf.library.store import LibraryError
-from papershelf.paths import library_dir
+from papershelf.store.paths import library_dir
 
 
 def papershelf(*args: str, **env: str) -> subprocess.Popen[str]:
