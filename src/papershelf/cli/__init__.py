@@ -111,7 +111,14 @@ def _run_add(argv: Sequence[str]) -> int:
     return run_add(args.files, workers=args.workers)
 
 
+def _run_library(argv: Sequence[str]) -> int:
+    from papershelf.cli.library import run_library  # noqa: PLC0415
+
+    return run_library(argv)
+
+
 _SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "library": _run_library,
     "list": _run_list,
     "fetch": _run_fetch,
     "export": _run_export,

@@ -102,6 +102,7 @@ def run_add(files: Sequence[Path], *, workers: int | None = None) -> int:
             if report.interrupted:
                 print("papershelf: interrupted; every batch committed before Ctrl-C is kept", file=sys.stderr)
                 return ExitCode.INTERRUPTED
+        library.merge()  # segments of similar size merged: the index does not age
     finally:
         library.close()
     return status

@@ -104,6 +104,7 @@ def run_fetch(argv: Sequence[str]) -> int:
     try:
         report = library.importer().import_papers(result.papers)
         library.store.record_fetch(spec_of(args), time.time())
+        library.merge()
     finally:
         library.close()
     cached = f" (from cache: {fetcher.cached_answers} of {result.requests})" if fetcher.cached_answers else ""

@@ -242,10 +242,9 @@ class Importer:
 
     def _remove_orphans(self) -> None:
         """Segments written by an import that was stopped before its commit are not in the library."""
-        known = {name for name, _, _ in self.store.segments()}
-        for path in self.index_dir.iterdir():
-            if path.name not in known:
-                shutil.rmtree(path, ignore_errors=True)
+        from papershelf.library.merge import remove_orphans  # noqa: PLC0415
+
+        remove_orphans(self.store, self.index_dir)
 
     def import_papers(
         self, papers: Iterable[Paper | SourceError], chunk_size: int = CHUNK_SIZE

@@ -67,6 +67,13 @@ class Library:
 
         return LibraryCollection(self.store, load_index, size)
 
+    def merge(self, *, force: bool = False, progress: Callable[[str], None] | None = None) -> int:
+        """Merge index segments that are due (all that can be, when forced): see
+        :mod:`papershelf.library.merge`. Returns the merges done."""
+        from papershelf.library.merge import merge_segments  # noqa: PLC0415 - numpy
+
+        return merge_segments(self.store, self.index_dir, force=force, progress=progress)
+
     def close(self) -> None:
         self.store.close()
         self._release()
