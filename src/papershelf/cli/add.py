@@ -90,6 +90,9 @@ def run_add(files: Sequence[Path], *, workers: int | None = None) -> int:
                 print(f"papershelf: {bad}", file=sys.stderr)
                 status = ExitCode.USAGE
                 continue
+            except LibraryError as damaged:  # a damaged library: one line naming the fix
+                print(f"papershelf: {damaged}", file=sys.stderr)
+                return ExitCode.USAGE
             rate = report.records / report.seconds if report.seconds else 0
             print(f"papershelf: {path}: {report.summary()} ({report.seconds:.1f} s, {rate:,.0f} papers/s)")
             for malformed in sorted(report.errors, key=lambda e: e.line or 0):

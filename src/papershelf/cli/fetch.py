@@ -105,6 +105,9 @@ def run_fetch(argv: Sequence[str]) -> int:
         report = library.importer().import_papers(result.papers)
         library.store.record_fetch(spec_of(args), time.time())
         library.merge()
+    except LibraryError as damaged:  # a damaged library: one line naming the fix
+        print(f"papershelf: {damaged}", file=sys.stderr)
+        return ExitCode.USAGE
     finally:
         library.close()
     cached = f" (from cache: {fetcher.cached_answers} of {result.requests})" if fetcher.cached_answers else ""

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from papershelf.library.index import SegmentData
+from papershelf.library.index import SegmentData, file_records
 from papershelf.library.prepare import (
     CHUNK_SIZE,
     Prepared,
@@ -303,9 +303,8 @@ class Importer:
                         "doi = ?, digest = ?, title_key = ? WHERE id = ?",
                         updates,
                     )
-                    store.db.executemany(
-                        "INSERT INTO segments (name, docs, postings) VALUES (?, ?, ?)", written
-                    )
+                    for name, docs, postings in written:
+                        store.add_segment(name, docs, postings, file_records(self.index_dir / name))
         except BaseException:
             for name, _, _ in written:
                 shutil.rmtree(self.index_dir / name, ignore_errors=True)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 import shutil
 import threading
+import zlib
 from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -32,6 +33,8 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+
+from papershelf.library.store import REPAIR, LibraryDamaged
 
 BoolArray = npt.NDArray[np.bool_]
 FIELD_SEGMENTS = ("title", "author")
@@ -116,6 +119,19 @@ class SegmentData:
         np.save(directory / "ptr.npy", self.ptr)
         np.save(directory / "postings.npy", self.postings.astype(np.uint32, copy=False))
         np.save(directory / "reindexed.npy", np.asarray(reindexed, dtype=np.uint32))
+
+
+def file_records(directory: Path) -> list[tuple[str, int, int]]:
+    """(path relative to ``directory``, size, CRC-32) of every file of a segment, as listed in
+    the library so that damage is found (sizes when the library opens, checksums by ``check``)."""
+    records = []
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        crc = 0
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                crc = zlib.crc32(block, crc)
+        records.append((path.relative_to(directory).as_posix(), path.stat().st_size, crc))
+    return records
 
 
 class Segment:
@@ -207,12 +223,15 @@ class SearchIndex:
                 return cached
         prefix = word.encode("utf-8")
         hits = np.zeros(self.capacity, dtype=np.bool_)
-        for segment in self._segments(field):
-            if segment.reindexed.size:
-                hits[segment.reindexed] = False
-            postings = segment.prefix_postings(prefix)
-            if postings.size:
-                hits[postings] = True
+        try:
+            for segment in self._segments(field):
+                if segment.reindexed.size:
+                    hits[segment.reindexed] = False
+                postings = segment.prefix_postings(prefix)
+                if postings.size:
+                    hits[postings] = True
+        except (IndexError, ValueError, OSError) as error:  # positions beyond the library: damage
+            raise LibraryDamaged(f"the search index is damaged ({error}); {REPAIR}") from None
         hits = hits[: self.size]
         hits.flags.writeable = False
         with self._lock:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from papershelf.library.collection import LibraryCollection
-from papershelf.library.store import LibraryStore
+from papershelf.library.store import REPAIR, LibraryDamaged, LibraryStore
 
 if TYPE_CHECKING:
     from papershelf.library.importer import Importer
@@ -48,22 +48,53 @@ class Library:
     def importer(self) -> Importer:
         from papershelf.library.importer import Importer  # noqa: PLC0415 - numpy: not at start-up
 
+        self.verify(checksums=True)  # new batches are not built on a damaged index
         return Importer(self.store, self.index_dir)
 
+    def verify(self, *, checksums: bool = False) -> None:
+        """Raise :class:`LibraryDamaged` (one line naming the fix) when an index segment is
+        missing or has a file of the wrong size (cheap: directory and size checks), or, with
+        ``checksums``, a garbled file (an index up to ``check.CHECKSUM_BYTES``)."""
+        from papershelf.library.check import index_problems  # noqa: PLC0415
+
+        problems = index_problems(self.store, self.index_dir)
+        if problems and index_problems(self.store, self.index_dir):  # twice: a merge may have just ended
+            raise LibraryDamaged(f"{self.directory}: {problems[0]}; {REPAIR}")
+        if checksums:
+            from papershelf.library.check import checksum_problems  # noqa: PLC0415
+
+            names = [name for name, _, _ in self.store.segments()]
+            problems = checksum_problems(self.index_dir, names, self.store.segment_files())
+            if problems:
+                raise LibraryDamaged(f"{self.directory}: {problems[0]}; {REPAIR}")
+
     def collection(self) -> LibraryCollection:
+        self.verify()
         names, size = self.store.snapshot()
+        listed = self.store.segment_files()
         store, index_dir = self.store, self.index_dir
 
         def load_index() -> SearchIndex:
+            from papershelf.library.check import checksum_problems  # noqa: PLC0415
             from papershelf.library.index import SearchIndex  # noqa: PLC0415 - numpy: ~100 ms
 
             try:
-                return SearchIndex(index_dir, names, size)
-            except FileNotFoundError:
-                # A merge replaced some of these segments since the list was read: the current
-                # list answers the same for our papers (papers added since are left out).
-                current, now = store.snapshot()
-                return SearchIndex(index_dir, current, size, capacity=max(now, size))
+                try:
+                    index, used, files = SearchIndex(index_dir, names, size), names, listed
+                except FileNotFoundError:
+                    # A merge replaced some of these segments since the list was read: the current
+                    # list answers the same for our papers (papers added since are left out).
+                    used, now = store.snapshot()
+                    index, files = (
+                        SearchIndex(index_dir, used, size, capacity=max(now, size)),
+                        store.segment_files(),
+                    )
+                problems = checksum_problems(index_dir, used, files)
+            except (OSError, ValueError) as error:
+                raise LibraryDamaged(f"{index_dir}: the index cannot be read ({error}); {REPAIR}") from None
+            if problems:
+                raise LibraryDamaged(f"{self.directory}: {problems[0]}; {REPAIR}")
+            return index
 
         return LibraryCollection(self.store, load_index, size)
 

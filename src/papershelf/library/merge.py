@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from papershelf.library.index import FIELD_SEGMENTS, Segment, SegmentData
+from papershelf.library.index import FIELD_SEGMENTS, Segment, SegmentData, file_records
 from papershelf.library.store import LibraryStore
 
 FACTOR = 4
@@ -102,7 +102,8 @@ def merge_data(parts: Sequence[Segment], drop_reindexed: bool) -> tuple[SegmentD
         vocabulary = vocabularies[number]
         mapped = np.fromiter(map(ids.__getitem__, vocabulary), dtype=np.int64, count=len(vocabulary))
         docs = np.asarray(part.postings, dtype=np.uint32)
-        word_of = np.repeat(mapped, np.diff(np.asarray(part.ptr)))
+        ptr: npt.NDArray[np.int64] = np.asarray(part.ptr, dtype=np.int64)
+        word_of = np.repeat(mapped, ptr[1:] - ptr[:-1])
         keep = last[docs] <= number
         all_words.append(word_of[keep])
         all_docs.append(docs[keep])
@@ -135,11 +136,8 @@ def merge_run(store: LibraryStore, index_dir: Path, run: Sequence[Listed], first
             present = store.db.execute(f"SELECT count(*) FROM segments WHERE id IN ({marks})", ids)
             if present.fetchone()[0] != len(run):
                 raise RuntimeError("the segment list changed during the merge")  # never under the lock
-            store.db.execute(f"DELETE FROM segments WHERE id IN ({marks})", ids)
-            store.db.execute(
-                "INSERT INTO segments (id, name, docs, postings) VALUES (?, ?, ?, ?)",
-                (run[0].id, name, docs, postings),
-            )
+            store.remove_segments([s.name for s in run])
+            store.add_segment(name, docs, postings, file_records(index_dir / name), at=run[0].id)
         except BaseException:
             store.db.execute("ROLLBACK")
             raise
