@@ -111,7 +111,14 @@ def _run_add(argv: Sequence[str]) -> int:
     return run_add(args.files, workers=args.workers)
 
 
+def _run_library(argv: Sequence[str]) -> int:
+    from papershelf.cli.library import run_library  # noqa: PLC0415
+
+    return run_library(argv)
+
+
 _SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "library": _run_library,
     "list": _run_list,
     "fetch": _run_fetch,
     "export": _run_export,
@@ -124,7 +131,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = _SUBCOMMANDS.get(argv[0]) if argv else None
     if command is not None:
-        return command(argv[1:])
+        from papershelf.library.store import LibraryError  # noqa: PLC0415
+
+        try:
+            return command(argv[1:])
+        except LibraryError as damaged:  # the library boundary: one line, never a traceback
+            print(f"papershelf: {damaged}", file=sys.stderr)
+            return 2
     args = build_parser().parse_args(argv)
     if args.state_path:
         print(state_path())

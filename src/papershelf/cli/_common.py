@@ -10,6 +10,7 @@ from pathlib import Path
 
 from papershelf.collection import PaperCollection
 from papershelf.collection.memory import merge_papers
+from papershelf.library.store import LibraryError
 from papershelf.model import Paper
 from papershelf.query.context import Context
 from papershelf.query.search import Query
@@ -41,13 +42,16 @@ def load_papers(files: Sequence[Path]) -> list[Paper]:
 def open_library() -> PaperCollection | None:
     """The library's collection, or None while there is no library or it is empty."""
     from papershelf.library.library import Library  # noqa: PLC0415
-    from papershelf.library.store import LibraryError  # noqa: PLC0415
+    from papershelf.library.store import LibraryDamaged, LibraryError  # noqa: PLC0415
 
     directory = library_dir()
     if not Library.exists(directory):
         return None
     try:
         collection = Library(directory, readonly=True).collection()
+    except LibraryDamaged as err:  # showing other papers instead would be a wrong answer
+        error(str(err))
+        raise SystemExit(ExitCode.USAGE) from None
     except LibraryError as err:
         error(f"cannot open the library ({err}); showing the bundled list")
         return None
@@ -69,4 +73,7 @@ def matching(collection: PaperCollection, query: Query, context: Context) -> lis
         return found
     except QueryError as error:
         print(f"papershelf: {error.message}:\n  {query.text}\n  {' ' * error.position}^", file=sys.stderr)
+        return ExitCode.USAGE
+    except LibraryError as damaged:  # a damaged library found while answering: one line
+        print(f"papershelf: {damaged}", file=sys.stderr)
         return ExitCode.USAGE

@@ -75,7 +75,9 @@ def import_file(library: Library, path: Path, console: Console, workers: int | N
 def run_add(files: Sequence[Path], *, workers: int | None = None) -> int:
     console = Console(stderr=True)
     try:
-        library = Library(library_dir())
+        library = Library(
+            library_dir(), on_wait=lambda message: print(f"papershelf: {message}", file=sys.stderr)
+        )
     except LibraryError as err:
         print(f"papershelf: cannot open the library: {err}", file=sys.stderr)
         return ExitCode.USAGE
@@ -88,6 +90,9 @@ def run_add(files: Sequence[Path], *, workers: int | None = None) -> int:
                 print(f"papershelf: {bad}", file=sys.stderr)
                 status = ExitCode.USAGE
                 continue
+            except LibraryError as damaged:  # a damaged library: one line naming the fix
+                print(f"papershelf: {damaged}", file=sys.stderr)
+                return ExitCode.USAGE
             rate = report.records / report.seconds if report.seconds else 0
             print(f"papershelf: {path}: {report.summary()} ({report.seconds:.1f} s, {rate:,.0f} papers/s)")
             for malformed in sorted(report.errors, key=lambda e: e.line or 0):
@@ -100,6 +105,7 @@ def run_add(files: Sequence[Path], *, workers: int | None = None) -> int:
             if report.interrupted:
                 print("papershelf: interrupted; every batch committed before Ctrl-C is kept", file=sys.stderr)
                 return ExitCode.INTERRUPTED
+        library.merge()  # segments of similar size merged: the index does not age
     finally:
         library.close()
     return status

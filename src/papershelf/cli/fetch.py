@@ -95,13 +95,19 @@ def run_fetch(argv: Sequence[str]) -> int:
     finally:
         fetcher.close()
     try:
-        library = Library(library_dir())
+        library = Library(
+            library_dir(), on_wait=lambda message: print(f"papershelf: {message}", file=sys.stderr)
+        )
     except LibraryError as error:
         print(f"papershelf: cannot open the library: {error}", file=sys.stderr)
         return ExitCode.USAGE
     try:
         report = library.importer().import_papers(result.papers)
         library.store.record_fetch(spec_of(args), time.time())
+        library.merge()
+    except LibraryError as damaged:  # a damaged library: one line naming the fix
+        print(f"papershelf: {damaged}", file=sys.stderr)
+        return ExitCode.USAGE
     finally:
         library.close()
     cached = f" (from cache: {fetcher.cached_answers} of {result.requests})" if fetcher.cached_answers else ""

@@ -61,6 +61,7 @@ def refresh(library: Library, config: SourceConfig, cache: ResponseCache, max_ag
     papers = [paper for _, result in results for paper in result.papers]
     outcome.skipped = sum(result.skipped for _, result in results)
     outcome.report = library.importer().import_papers(papers)
+    library.merge()
     now = time.time()
     for text in specs:
         library.store.record_fetch(text, now)

@@ -15,7 +15,6 @@ loses at most the chunk in progress, and the library stays consistent.
 from __future__ import annotations
 
 import contextlib
-import json
 import multiprocessing
 import os
 import shutil
@@ -31,16 +30,22 @@ from pathlib import Path
 
 import numpy as np
 
-from papershelf.library.index import SegmentData
+from papershelf.library.index import SegmentData, file_records
+from papershelf.library.prepare import (
+    CHUNK_SIZE,
+    Prepared,
+    _segments,
+    _worker_start,
+    is_arxiv_snapshot,
+    prepare_lines,
+    prepare_papers,
+    read_chunks,
+)
 from papershelf.library.store import LibraryStore, digest, paper_to_row, row_to_paper
 from papershelf.model import Paper, title_key
 from papershelf.sources import reading
-from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_from_arxiv_record
 from papershelf.sources.errors import SourceError
-from papershelf.sources.jsonl import paper_from_dict
-from papershelf.text import index_words
 
-CHUNK_SIZE = 10_000
 MAX_REPORTED_ERRORS = 20
 # Files smaller than this are prepared in-process: starting workers costs more than it saves.
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
@@ -72,26 +77,6 @@ class ImportReport:
         return text
 
 
-def field_words(paper: Paper) -> tuple[set[bytes], set[bytes]]:
-    """The words of the title, and of the authors and organisation (the field segments)."""
-    # Names are where accents are; keeping them apart lets the (usual) ASCII text take the fast path.
-    people = " ".join(paper.authors)
-    if paper.organization:
-        people += " " + paper.organization
-    return index_words(paper.title), index_words(people)
-
-
-def _segments(entries: list[tuple[int, Paper]]) -> tuple[SegmentData, dict[str, SegmentData]]:
-    """The segment of ``entries`` (position, paper) and its title and author field segments."""
-    every, titles, people = [], [], []
-    for position, paper in entries:
-        title, names = field_words(paper)
-        every.append((position, index_words(paper.abstract) | title | names))
-        titles.append((position, title))
-        people.append((position, names))
-    return SegmentData.build(every), {"title": SegmentData.build(titles), "author": SegmentData.build(people)}
-
-
 def merge(stored: Paper, incoming: Paper) -> Paper:
     """A newer record of a known paper: its fields win, except where it has none."""
     return replace(
@@ -119,95 +104,6 @@ def _older(incoming: str | None, stored: str | None) -> bool:
     return bool(incoming and stored and incoming < stored)
 
 
-# -- preparing (runs in workers) ------------------------------------------------------------
-
-
-@dataclass
-class Prepared:
-    """A chunk ready to commit: valid records as (row, digest) in input order, errors, segment.
-
-    The segment's postings are indices into ``records`` (chunk-local).
-    """
-
-    records: list[tuple[tuple[object, ...], bytes]]
-    errors: list[SourceError]
-    segment: SegmentData
-    fields: dict[str, SegmentData]
-    lines: int = 0
-    size: int = 0  # bytes of input
-
-
-def prepare_papers(items: Iterable[Paper | SourceError]) -> Prepared:
-    records: list[tuple[tuple[object, ...], bytes]] = []
-    errors: list[SourceError] = []
-    entries: list[tuple[int, Paper]] = []
-    for item in items:
-        if isinstance(item, SourceError):
-            errors.append(item)
-            continue
-        entries.append((len(records), item))
-        records.append((paper_to_row(item), digest(item)))
-    segment, fields = _segments(entries)
-    return Prepared(records, errors, segment, fields)
-
-
-def _parse_lines(lines: list[tuple[int, str]], source: str, arxiv: bool) -> Iterator[Paper | SourceError]:
-    parse = paper_from_arxiv_record if arxiv else paper_from_dict
-    for number, line in lines:
-        try:
-            yield parse(json.loads(line), source, number)
-        except json.JSONDecodeError as error:
-            yield SourceError(source, f"invalid JSON: {error.msg}", number)
-        except SourceError as error:
-            yield error
-
-
-def prepare_lines(job: tuple[list[tuple[int, str]], str, bool, int]) -> Prepared:
-    """Worker entry point: (numbered lines, source name, arXiv format?, bytes) -> Prepared."""
-    lines, source, arxiv, size = job
-    prepared = prepare_papers(_parse_lines(lines, source, arxiv))
-    prepared.lines = len(lines)
-    prepared.size = size
-    return prepared
-
-
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importing process's to handle
-
-
-# -- reading ---------------------------------------------------------------------------------
-
-
-def read_chunks(
-    handle: Iterable[bytes], source: str, chunk_size: int = CHUNK_SIZE
-) -> Iterator[tuple[list[tuple[int, str]], list[SourceError], int]]:
-    """Numbered non-blank lines of a binary JSON Lines stream, in chunks; undecodable lines as errors."""
-    lines: list[tuple[int, str]] = []
-    errors: list[SourceError] = []
-    size = 0
-    for number, raw in enumerate(handle, start=1):
-        size += len(raw)
-        data = raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw
-        if not data.strip():
-            continue
-        try:
-            lines.append((number, data.decode("utf-8")))
-        except UnicodeDecodeError:
-            errors.append(SourceError(source, "not UTF-8 text", number))
-        if len(lines) >= chunk_size:
-            yield lines, errors, size
-            lines, errors, size = [], [], 0
-    if lines or errors or size:
-        yield lines, errors, size
-
-
-def is_arxiv_snapshot(first_line: str) -> bool:
-    try:
-        return looks_like_arxiv_record(json.loads(first_line))
-    except json.JSONDecodeError:
-        return False
-
-
 # -- committing ------------------------------------------------------------------------------
 
 
@@ -222,10 +118,9 @@ class Importer:
 
     def _remove_orphans(self) -> None:
         """Segments written by an import that was stopped before its commit are not in the library."""
-        known = {name for name, _, _ in self.store.segments()}
-        for path in self.index_dir.iterdir():
-            if path.name not in known:
-                shutil.rmtree(path, ignore_errors=True)
+        from papershelf.library.merge import remove_orphans  # noqa: PLC0415
+
+        remove_orphans(self.store, self.index_dir)
 
     def import_papers(
         self, papers: Iterable[Paper | SourceError], chunk_size: int = CHUNK_SIZE
@@ -280,7 +175,9 @@ class Importer:
             pool = None
             try:
                 if parallel:
-                    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_sigint)
+                    pool = multiprocessing.get_context("fork").Pool(
+                        workers, initializer=_worker_start, initargs=(os.getpid(),)
+                    )
                     # A bounded window of chunks in flight keeps memory flat whatever the file size.
                     window: deque[tuple[AsyncResult[Prepared], list[SourceError]]] = deque()
                     for job, errors in jobs:
@@ -406,9 +303,8 @@ class Importer:
                         "doi = ?, digest = ?, title_key = ? WHERE id = ?",
                         updates,
                     )
-                    store.db.executemany(
-                        "INSERT INTO segments (name, docs, postings) VALUES (?, ?, ?)", written
-                    )
+                    for name, docs, postings in written:
+                        store.add_segment(name, docs, postings, file_records(self.index_dir / name))
         except BaseException:
             for name, _, _ in written:
                 shutil.rmtree(self.index_dir / name, ignore_errors=True)

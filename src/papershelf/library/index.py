@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 import shutil
 import threading
+import zlib
 from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -32,6 +33,8 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+
+from papershelf.library.store import REPAIR, LibraryDamaged
 
 BoolArray = npt.NDArray[np.bool_]
 FIELD_SEGMENTS = ("title", "author")
@@ -118,6 +121,19 @@ class SegmentData:
         np.save(directory / "reindexed.npy", np.asarray(reindexed, dtype=np.uint32))
 
 
+def file_records(directory: Path) -> list[tuple[str, int, int]]:
+    """(path relative to ``directory``, size, CRC-32) of every file of a segment, as listed in
+    the library so that damage is found (sizes when the library opens, checksums by ``check``)."""
+    records = []
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        crc = 0
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                crc = zlib.crc32(block, crc)
+        records.append((path.relative_to(directory).as_posix(), path.stat().st_size, crc))
+    return records
+
+
 class Segment:
     """One segment, memory-mapped."""
 
@@ -160,8 +176,11 @@ class SearchIndex:
 
     CACHE_SIZE = 96  # one-letter prefixes (36) stay warm beside recent words
 
-    def __init__(self, directory: Path, names: Sequence[str], size: int) -> None:
+    def __init__(self, directory: Path, names: Sequence[str], size: int, capacity: int | None = None) -> None:
+        """``capacity``: the highest position any segment may hold, when the segments may know
+        papers beyond the first ``size`` (added after the reader counted them)."""
         self.size = size
+        self.capacity = max(size, capacity or 0)
         self.segments = [Segment(directory / name) for name in names]
         self._cache: OrderedDict[tuple[str, str], BoolArray] = OrderedDict()
         self._lock = threading.Lock()
@@ -203,13 +222,17 @@ class SearchIndex:
                 self._cache.move_to_end(key)
                 return cached
         prefix = word.encode("utf-8")
-        hits = np.zeros(self.size, dtype=np.bool_)
-        for segment in self._segments(field):
-            if segment.reindexed.size:
-                hits[segment.reindexed] = False
-            postings = segment.prefix_postings(prefix)
-            if postings.size:
-                hits[postings] = True
+        hits = np.zeros(self.capacity, dtype=np.bool_)
+        try:
+            for segment in self._segments(field):
+                if segment.reindexed.size:
+                    hits[segment.reindexed] = False
+                postings = segment.prefix_postings(prefix)
+                if postings.size:
+                    hits[postings] = True
+        except (IndexError, ValueError, OSError) as error:  # positions beyond the library: damage
+            raise LibraryDamaged(f"the search index is damaged ({error}); {REPAIR}") from None
+        hits = hits[: self.size]
         hits.flags.writeable = False
         with self._lock:
             self._cache[key] = hits

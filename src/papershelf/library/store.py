@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from papershelf.model import Paper
 
 SCHEMA_VERSION = 1
+T = TypeVar("T")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS papers (
@@ -43,6 +46,13 @@ CREATE TABLE IF NOT EXISTS segments (
     docs INTEGER NOT NULL,
     postings INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS segment_files (
+    segment TEXT NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    crc INTEGER NOT NULL,
+    PRIMARY KEY (segment, path)
+);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS fetches (
     spec TEXT PRIMARY KEY,
@@ -58,6 +68,13 @@ COLUMNS = (
 
 class LibraryError(Exception):
     """The library cannot be opened or written; the message says which file and why."""
+
+
+class LibraryDamaged(LibraryError):
+    """A library file is damaged; the message names it and the fix."""
+
+
+REPAIR = "run 'papershelf library repair'"
 
 
 def digest(paper: Paper) -> bytes:
@@ -128,14 +145,32 @@ def row_to_paper(row: Sequence[object]) -> Paper:
     )
 
 
+def _guarded(method: Callable[..., T]) -> Callable[..., T]:
+    """SQLite errors leave the library layer as one line naming the file and the fix."""
+
+    @functools.wraps(method)
+    def guarded(self: LibraryStore, *args: object, **kwargs: object) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as error:
+            raise LibraryDamaged(f"{self.path}: {error}; {REPAIR}") from None
+
+    return guarded
+
+
 class LibraryStore:
-    """The SQLite file. Reads are plain queries; writes go through :meth:`transaction`."""
+    """The SQLite file. Reads are plain queries; writes go through :meth:`transaction`.
+
+    Every public method turns SQLite errors (a damaged file) into :class:`LibraryDamaged`.
+    """
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
         try:
             if readonly:
                 self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+                if self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+                    raise LibraryError(f"{path}: the library is being created; try again in a moment")
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -143,7 +178,8 @@ class LibraryStore:
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'papers'").fetchone():
                     self._check_columns()
-                self.db.executescript(_SCHEMA)
+                # One transaction: a reader sees no tables or all of them.
+                self.db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
                 self._check_version()
             self._check_columns()
         except sqlite3.DatabaseError as error:
@@ -172,10 +208,12 @@ class LibraryStore:
     def close(self) -> None:
         self.db.close()
 
+    @_guarded
     def count(self) -> int:
         row = self.db.execute("SELECT count(*) FROM papers").fetchone()
         return int(row[0])
 
+    @_guarded
     def rows(self, first_id: int, last_id: int) -> list[tuple[int, str, str, str | None, int]]:
         """(id, key, title, published, upvotes) for ids in ``[first_id, last_id]``."""
         return self.db.execute(
@@ -183,16 +221,21 @@ class LibraryStore:
             (first_id, last_id),
         ).fetchall()
 
+    @_guarded
     def paper(self, paper_id: int) -> Paper:
         row = self.db.execute(f"SELECT {COLUMNS} FROM papers WHERE id = ?", (paper_id,)).fetchone()
-        if row is None:
-            raise KeyError(paper_id)
+        if row is None:  # ids are dense: a missing one is a damaged file
+            raise LibraryDamaged(f"{self.path}: paper {paper_id} cannot be read; {REPAIR}")
         return row_to_paper(row)
 
     def papers(self) -> Iterator[Paper]:
-        for row in self.db.execute(f"SELECT {COLUMNS} FROM papers ORDER BY id"):
-            yield row_to_paper(row)
+        try:
+            for row in self.db.execute(f"SELECT {COLUMNS} FROM papers ORDER BY id"):
+                yield row_to_paper(row)
+        except sqlite3.DatabaseError as error:
+            raise LibraryDamaged(f"{self.path}: {error}; {REPAIR}") from None
 
+    @_guarded
     def ids_for_keys(self, keys: Iterable[str]) -> dict[str, int]:
         """Paper ids of the given keys (keys not in the library are left out)."""
         found: dict[str, int] = {}
@@ -211,6 +254,7 @@ class LibraryStore:
             flush()
         return found
 
+    @_guarded
     def existing(self, keys: Sequence[str]) -> dict[str, tuple[int, bytes, Paper]]:
         """For each known key: (id, digest, stored paper)."""
         out: dict[str, tuple[int, bytes, Paper]] = {}
@@ -222,6 +266,7 @@ class LibraryStore:
                 out[row[2]] = (row[0], row[1], row_to_paper(row[2:]))
         return out
 
+    @_guarded
     def same_paper(
         self, arxiv_ids: Sequence[str], title_keys: Sequence[str]
     ) -> tuple[dict[str, tuple[int, bytes, Paper]], dict[str, tuple[int, bytes, Paper]]]:
@@ -237,6 +282,7 @@ class LibraryStore:
                     out.setdefault(row[2], (row[0], row[1], row_to_paper(row[3:])))
         return by_id, by_title
 
+    @_guarded
     def record_fetch(self, spec: str, when: float) -> None:
         """Remember a fetch (a JSON spec: source and arguments) so the reader can repeat it."""
         self.db.execute(
@@ -245,14 +291,60 @@ class LibraryStore:
             (spec, when),
         )
 
+    @_guarded
     def fetch_specs(self) -> list[str]:
         return [str(spec) for (spec,) in self.db.execute("SELECT spec FROM fetches ORDER BY last")]
 
+    @_guarded
     def max_id(self) -> int:
         row = self.db.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()
         return int(row[0])
 
+    @_guarded
     def segments(self) -> list[tuple[str, int, int]]:
         """(name, docs, postings) of the index segments, oldest first."""
         rows = self.db.execute("SELECT name, docs, postings FROM segments ORDER BY id").fetchall()
         return [(str(name), int(docs), int(postings)) for name, docs, postings in rows]
+
+    def add_segment(
+        self,
+        name: str,
+        docs: int,
+        postings: int,
+        files: Sequence[tuple[str, int, int]],
+        at: int | None = None,
+    ) -> None:
+        """List a segment (inside the caller's transaction), with its files' sizes and checksums;
+        ``at``: its place in the order (a merge puts its segment where the merged ones were)."""
+        self.db.execute(
+            "INSERT INTO segments (id, name, docs, postings) VALUES (?, ?, ?, ?)", (at, name, docs, postings)
+        )
+        self.db.executemany(
+            "INSERT INTO segment_files (segment, path, size, crc) VALUES (?, ?, ?, ?)",
+            [(name, *file) for file in files],
+        )
+
+    def remove_segments(self, names: Sequence[str]) -> None:
+        for name in names:
+            self.db.execute("DELETE FROM segments WHERE name = ?", (name,))
+            self.db.execute("DELETE FROM segment_files WHERE segment = ?", (name,))
+
+    @_guarded
+    def segment_files(self) -> dict[str, dict[str, tuple[int, int]]]:
+        """segment name -> {relative path: (size, crc32)} (segments written before checksums: absent)."""
+        out: dict[str, dict[str, tuple[int, int]]] = {}
+        for name, path, size, crc in self.db.execute("SELECT segment, path, size, crc FROM segment_files"):
+            out.setdefault(str(name), {})[str(path)] = (int(size), int(crc))
+        return out
+
+    @_guarded
+    def snapshot(self) -> tuple[list[str], int]:
+        """The segment names and the paper count, read in one transaction (so they agree even
+        while another process is writing)."""
+        self.db.execute("BEGIN")
+        try:
+            names = [str(name) for (name,) in self.db.execute("SELECT name FROM segments ORDER BY id")]
+            size = self.count()
+        finally:
+            self.db.execute("COMMIT")
+        return names, size

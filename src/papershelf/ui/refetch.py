@@ -23,7 +23,7 @@ def library_refetcher(
         from papershelf.fetch.refresh import refresh  # noqa: PLC0415
         from papershelf.library.library import Library  # noqa: PLC0415
 
-        library = Library(directory)
+        library = Library(directory, lock_timeout=30)  # another writer (cron's fetch): wait a little
         try:
             if not library.store.fetch_specs():
                 raise FetchError("nothing was fetched into this library yet (papershelf fetch …)")

@@ -1,0 +1,192 @@
+"""Segment merging: the index does not age.
+
+Every import batch adds a segment; without merging, a library fed by a daily ``fetch`` ends up
+with hundreds, and every query word pays for each. The policy is Lucene's *log merge policy*:
+segments are put in levels by their paper count (powers of :data:`FACTOR`; all segments under
+:data:`FLOOR_DOCS` papers are one level), and whenever
+:data:`FACTOR` adjacent segments share a level they are merged into one of the next level. The
+segment count so stays logarithmic in the library size (at most ``FACTOR - 1`` per level).
+
+Only *adjacent* segments are merged, so the order in which segments void re-indexed papers is
+kept: in a merged run, a paper's postings from a segment are dropped when a later segment of
+the run re-indexes that paper, and the merged segment re-indexes (voids in older segments) every
+paper any segment of the run re-indexed, unless the run starts at the oldest segment, where
+there is nothing older to void.
+
+Crash safety: the merged segment is written beside the old ones (complete or absent, see
+:meth:`SegmentData.write`), then one SQLite transaction replaces the run's rows by the merged
+segment's row, in the run's place. Only then are the old directories removed; a crash before
+that leaves directories no row lists, which the next writer removes. A reader that listed the
+old segments keeps its memory maps, or reloads the current list (see ``Library.collection``).
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from papershelf.library.index import FIELD_SEGMENTS, Segment, SegmentData, file_records
+from papershelf.library.store import LibraryStore
+
+FACTOR = 4
+MAX_MERGED_DOCS = 500_000  # bigger segments cost too much memory to merge; they stay apart
+# Segments below this count as one level (Lucene's minMergeSize): a day's 40 new papers and the
+# few re-indexed beside them merge together, whatever their exact sizes.
+FLOOR_DOCS = 1_000
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A segment row: SQLite id, directory name, papers, postings."""
+
+    id: int
+    name: str
+    docs: int
+    postings: int
+
+
+def level(docs: int) -> int:
+    return int(math.log(max(docs, FLOOR_DOCS), FACTOR))
+
+
+def plan(segments: Sequence[Listed], *, force: bool = False) -> list[tuple[int, int]]:
+    """Runs ``(start, end)`` (end exclusive) of adjacent segments to merge, oldest first.
+
+    Due: ``FACTOR`` adjacent segments of one level. Forced: every adjacent run that fits under
+    :data:`MAX_MERGED_DOCS` (a library then has as few segments as that bound allows).
+    """
+    runs: list[tuple[int, int]] = []
+    if force:
+        start, total = 0, 0
+        for i, segment in enumerate(segments):
+            if total and total + segment.docs > MAX_MERGED_DOCS:
+                if i - start > 1:
+                    runs.append((start, i))
+                start, total = i, 0
+            total += segment.docs
+        if len(segments) - start > 1:
+            runs.append((start, len(segments)))
+        return runs
+    i = 0
+    while i + FACTOR <= len(segments):
+        window = segments[i : i + FACTOR]
+        same = len({level(s.docs) for s in window}) == 1
+        if same and sum(s.docs for s in window) <= MAX_MERGED_DOCS:
+            runs.append((i, i + FACTOR))
+            i += FACTOR
+        else:
+            i += 1
+    return runs
+
+
+def merge_data(parts: Sequence[Segment], drop_reindexed: bool) -> tuple[SegmentData, npt.NDArray[np.uint32]]:
+    """The merged segment of adjacent ``parts`` (oldest first) and the papers it re-indexes."""
+    reindexed = [np.asarray(p.reindexed, dtype=np.int64) for p in parts]
+    top = max([int(r.max()) + 1 for r in reindexed if r.size] + [0])
+    top = max([top] + [int(p.postings.max()) + 1 for p in parts if p.postings.size])
+    last = np.full(top, -1, dtype=np.int32)  # the last part of the run re-indexing each paper
+    for number, positions in enumerate(reindexed):
+        last[positions] = number
+    vocabularies = [[part.word(i) for i in range(part.size)] for part in parts]
+    words = sorted(set().union(*vocabularies))
+    ids = {word: number for number, word in enumerate(words)}
+    all_words, all_docs = [], []
+    for number, part in enumerate(parts):
+        vocabulary = vocabularies[number]
+        mapped = np.fromiter(map(ids.__getitem__, vocabulary), dtype=np.int64, count=len(vocabulary))
+        docs = np.asarray(part.postings, dtype=np.uint32)
+        ptr: npt.NDArray[np.int64] = np.asarray(part.ptr, dtype=np.int64)
+        word_of = np.repeat(mapped, ptr[1:] - ptr[:-1])
+        keep = last[docs] <= number
+        all_words.append(word_of[keep])
+        all_docs.append(docs[keep])
+    word_of = np.concatenate(all_words) if all_words else np.empty(0, dtype=np.int64)
+    docs = np.concatenate(all_docs) if all_docs else np.empty(0, dtype=np.uint32)
+    order = np.argsort(word_of, kind="stable")
+    ptr = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(word_of, minlength=len(words)), out=ptr[1:])
+    voided = np.empty(0, dtype=np.uint32)
+    if not drop_reindexed:
+        voided = np.unique(np.concatenate(reindexed)).astype(np.uint32) if reindexed else voided
+    return SegmentData(words, ptr, docs[order]), voided
+
+
+def merge_run(store: LibraryStore, index_dir: Path, run: Sequence[Listed], first: bool) -> None:
+    """Merge one run of adjacent segments and switch it in (one transaction)."""
+    parts = [Segment(index_dir / s.name) for s in run]
+    merged, voided = merge_data(parts, drop_reindexed=first)
+    fields: dict[str, SegmentData] = {}
+    if all(set(FIELD_SEGMENTS) <= set(p.fields) for p in parts):
+        for field in FIELD_SEGMENTS:
+            fields[field] = merge_data([p.fields[field] for p in parts], drop_reindexed=first)[0]
+    name = f"seg-{uuid.uuid4().hex[:12]}"
+    postings = merged.write(index_dir / name, voided.tolist(), fields)
+    docs = sum(s.docs for s in run)
+    try:
+        store.db.execute("BEGIN IMMEDIATE")
+        try:
+            marks, ids = ",".join("?" * len(run)), [s.id for s in run]
+            present = store.db.execute(f"SELECT count(*) FROM segments WHERE id IN ({marks})", ids)
+            if present.fetchone()[0] != len(run):
+                raise RuntimeError("the segment list changed during the merge")  # never under the lock
+            store.remove_segments([s.name for s in run])
+            store.add_segment(name, docs, postings, file_records(index_dir / name), at=run[0].id)
+        except BaseException:
+            store.db.execute("ROLLBACK")
+            raise
+        store.db.execute("COMMIT")
+    except BaseException:
+        shutil.rmtree(index_dir / name, ignore_errors=True)
+        raise
+    for segment in run:
+        shutil.rmtree(index_dir / segment.name, ignore_errors=True)
+
+
+def remove_orphans(store: LibraryStore, index_dir: Path) -> None:
+    """Segment directories no row lists: left by an import or a merge stopped before its commit,
+    or by a merge stopped after it. (Only under the library lock: another writer's segment is
+    unlisted until its commit.)"""
+    known = {name for name, _, _ in store.segments()}
+    if index_dir.is_dir():
+        for path in index_dir.iterdir():
+            if path.name not in known:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def listed(store: LibraryStore) -> list[Listed]:
+    rows = store.db.execute("SELECT id, name, docs, postings FROM segments ORDER BY id").fetchall()
+    return [Listed(int(i), str(n), int(d), int(p)) for i, n, d, p in rows]
+
+
+def merge_segments(
+    store: LibraryStore,
+    index_dir: Path,
+    *,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> int:
+    """Merge what is due (or, forced, everything that fits); returns the merges done.
+
+    The caller holds the library lock. Merges cascade: four merged level-2 segments make a
+    level-3 one at once.
+    """
+    remove_orphans(store, index_dir)
+    done = 0
+    while True:
+        segments = listed(store)
+        runs = plan(segments, force=force)
+        if not runs:
+            return done
+        start, end = runs[0]
+        if progress is not None:
+            papers = sum(s.docs for s in segments[start:end])
+            progress(f"merging {end - start} index segments ({papers:,} papers)")
+        merge_run(store, index_dir, segments[start:end], first=start == 0)
+        done += 1

@@ -1,0 +1,155 @@
+"""Preparing import chunks: parse, clean, key, digest and index words of a chunk of records.
+
+Pure CPU work on its own input, so it runs in worker processes for large files (see
+:mod:`papershelf.library.importer`, which commits the prepared chunks in input order).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from papershelf.library.index import SegmentData
+from papershelf.library.store import digest, paper_to_row
+from papershelf.model import Paper
+from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_from_arxiv_record
+from papershelf.sources.errors import SourceError
+from papershelf.sources.jsonl import paper_from_dict
+from papershelf.text import index_words
+
+CHUNK_SIZE = 10_000  # records per chunk (and per committed batch)
+
+
+def field_words(paper: Paper) -> tuple[set[bytes], set[bytes]]:
+    """The words of the title, and of the authors and organisation (the field segments)."""
+    # Names are where accents are; keeping them apart lets the (usual) ASCII text take the fast path.
+    people = " ".join(paper.authors)
+    if paper.organization:
+        people += " " + paper.organization
+    return index_words(paper.title), index_words(people)
+
+
+def _segments(entries: list[tuple[int, Paper]]) -> tuple[SegmentData, dict[str, SegmentData]]:
+    """The segment of ``entries`` (position, paper) and its title and author field segments."""
+    every, titles, people = [], [], []
+    for position, paper in entries:
+        title, names = field_words(paper)
+        every.append((position, index_words(paper.abstract) | title | names))
+        titles.append((position, title))
+        people.append((position, names))
+    return SegmentData.build(every), {"title": SegmentData.build(titles), "author": SegmentData.build(people)}
+
+
+# -- preparing (runs in workers) ------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    """A chunk ready to commit: valid records as (row, digest) in input order, errors, segment.
+
+    The segment's postings are indices into ``records`` (chunk-local).
+    """
+
+    records: list[tuple[tuple[object, ...], bytes]]
+    errors: list[SourceError]
+    segment: SegmentData
+    fields: dict[str, SegmentData]
+    lines: int = 0
+    size: int = 0  # bytes of input
+
+
+def prepare_papers(items: Iterable[Paper | SourceError]) -> Prepared:
+    records: list[tuple[tuple[object, ...], bytes]] = []
+    errors: list[SourceError] = []
+    entries: list[tuple[int, Paper]] = []
+    for item in items:
+        if isinstance(item, SourceError):
+            errors.append(item)
+            continue
+        entries.append((len(records), item))
+        records.append((paper_to_row(item), digest(item)))
+    segment, fields = _segments(entries)
+    return Prepared(records, errors, segment, fields)
+
+
+def _parse_lines(lines: list[tuple[int, str]], source: str, arxiv: bool) -> Iterator[Paper | SourceError]:
+    parse = paper_from_arxiv_record if arxiv else paper_from_dict
+    for number, line in lines:
+        try:
+            yield parse(json.loads(line), source, number)
+        except json.JSONDecodeError as error:
+            yield SourceError(source, f"invalid JSON: {error.msg}", number)
+        except SourceError as error:
+            yield error
+
+
+def prepare_lines(job: tuple[list[tuple[int, str]], str, bool, int]) -> Prepared:
+    """Worker entry point: (numbered lines, source name, arXiv format?, bytes) -> Prepared."""
+    lines, source, arxiv, size = job
+    prepared = prepare_papers(_parse_lines(lines, source, arxiv))
+    prepared.lines = len(lines)
+    prepared.size = size
+    return prepared
+
+
+def _worker_start(parent: int) -> None:
+    """Worker start-up. Ctrl-C is the importing process's to handle. Should that process die
+    (``kill -9``), its workers end at once and quietly, not with a ``BrokenPipeError`` traceback
+    each when they hand in their chunk: on Linux the kernel kills them with their parent
+    (``PR_SET_PDEATHSIG``); elsewhere a watcher thread notices the parent is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes  # noqa: PLC0415
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the death signal was armed
+        os._exit(0)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def read_chunks(
+    handle: Iterable[bytes], source: str, chunk_size: int = CHUNK_SIZE
+) -> Iterator[tuple[list[tuple[int, str]], list[SourceError], int]]:
+    """Numbered non-blank lines of a binary JSON Lines stream, in chunks; undecodable lines as errors."""
+    lines: list[tuple[int, str]] = []
+    errors: list[SourceError] = []
+    size = 0
+    for number, raw in enumerate(handle, start=1):
+        size += len(raw)
+        data = raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw
+        if not data.strip():
+            continue
+        try:
+            lines.append((number, data.decode("utf-8")))
+        except UnicodeDecodeError:
+            errors.append(SourceError(source, "not UTF-8 text", number))
+        if len(lines) >= chunk_size:
+            yield lines, errors, size
+            lines, errors, size = [], [], 0
+    if lines or errors or size:
+        yield lines, errors, size
+
+
+def is_arxiv_snapshot(first_line: str) -> bool:
+    try:
+        return looks_like_arxiv_record(json.loads(first_line))
+    except json.JSONDecodeError:
+        return False

@@ -1,0 +1,111 @@
+"""Segment merging keeps every answer, drops voided postings and keeps segments few."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from library_helpers import arxiv_record, write_jsonl
+from papershelf.library.library import Library
+from papershelf.library.merge import FACTOR, Listed, plan
+
+WORDS = ["alpha", "beta", "gamma", "delta", "al", "b", "g", "d", "w1", "w2", "w", "new", "old", "x"]
+
+
+def answers(library: Library) -> dict[tuple[str, str], list[int]]:
+    index = library.collection().index
+    out = {}
+    for field in ("any", "title", "author"):
+        for word in WORDS:
+            out[field, word] = np.flatnonzero(index.word_hits(word, field)).tolist()
+    return out
+
+
+def grow(library: Library, tmp_path: Path) -> None:
+    """Many small imports, with updates of earlier papers (re-indexed in later segments)."""
+    for day in range(13):
+        records = [
+            arxiv_record(day * 10 + i, f"Paper {day} {i}", f"alpha w{i} {'beta' if i % 2 else 'gamma'}")
+            for i in range(10)
+        ]
+        if day >= 2:  # a newer version of a paper from two days ago: its words change
+            old = (day - 2) * 10 + day % 10
+            records.append(
+                arxiv_record(old, f"New title {old}", "delta new", update_date=f"2025-01-{day:02d}")
+            )
+        path = write_jsonl(tmp_path / f"day{day}.jsonl", records)
+        library.importer().import_jsonl(path)
+
+
+def test_due_merges_keep_answers_and_keep_segments_few(tmp_path: Path) -> None:
+    plain = Library(tmp_path / "plain")
+    grow(plain, tmp_path)
+    merged = Library(tmp_path / "merged")
+    grow(merged, tmp_path)
+    before = len(merged.store.segments())
+    assert merged.merge() > 0
+    after = merged.store.segments()
+    assert len(after) < before
+    assert answers(merged) == answers(plain)
+    assert sorted(p.name for p in merged.index_dir.iterdir()) == sorted(n for n, _, _ in after)
+
+
+def test_compact_makes_one_segment_without_voided_postings(tmp_path: Path) -> None:
+    plain = Library(tmp_path / "plain")
+    grow(plain, tmp_path)
+    library = Library(tmp_path / "lib")
+    grow(library, tmp_path)
+    postings_before = sum(p for _, _, p in library.store.segments())
+    library.merge(force=True)
+    segments = library.store.segments()
+    assert len(segments) == 1
+    assert answers(library) == answers(plain)
+    # The 11 re-indexed papers' first postings are gone, and nothing is voided any more.
+    assert segments[0][2] < postings_before
+    index = library.collection().index
+    assert index.segments[0].reindexed.size == 0
+    assert len(library.store.segments()) == 1
+    assert library.merge() == 0
+
+
+def test_merge_after_merge_and_more_imports(tmp_path: Path) -> None:
+    plain = Library(tmp_path / "plain")
+    grow(plain, tmp_path)
+    library = Library(tmp_path / "lib")
+    grow(library, tmp_path)
+    library.merge(force=True)
+    extra = write_jsonl(
+        tmp_path / "extra.jsonl",
+        [arxiv_record(3, "Old again", "x old", update_date="2026-01-01"), arxiv_record(999, "Fresh", "x")],
+    )
+    for one in (plain, library):
+        one.importer().import_jsonl(extra)
+    library.merge(force=True)
+    assert answers(library) == answers(plain)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "runs"),
+    [
+        ([40] * FACTOR, [(0, FACTOR)]),
+        ([40] * (FACTOR - 1), []),
+        ([10_000] * 10 + [40] * FACTOR, [(0, 4), (4, 8), (10, 10 + FACTOR)]),
+        ([10_000, 40, 40, 40, 40, 160], [(1, 5)]),
+    ],
+)
+def test_plan_merges_adjacent_segments_of_one_level(sizes: list[int], runs: list[tuple[int, int]]) -> None:
+    segments = [Listed(i + 1, f"s{i}", docs, docs * 10) for i, docs in enumerate(sizes)]
+    assert plan(segments) == runs
+
+
+def test_segment_count_stays_logarithmic() -> None:
+    segments: list[Listed] = []
+    for day in range(1100):
+        segments.append(Listed(day, f"s{day}", 40, 400))
+        while runs := plan(segments):
+            start, end = runs[0]
+            merged = Listed(segments[start].id, "m", sum(s.docs for s in segments[start:end]), 0)
+            segments[start:end] = [merged]
+    assert len(segments) <= 4 * (FACTOR - 1)

@@ -1,0 +1,87 @@
+"""SIGKILL of a merging process at random moments: the library answers exactly as before."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from test_merge import answers
+
+from library_helpers import arxiv_record, write_jsonl
+from papershelf.library.library import Library
+from papershelf.store.paths import library_dir
+
+
+def build(tmp_path: Path) -> Library:
+    library = Library(library_dir())
+    for day in range(24):
+        records = [
+            arxiv_record(day * 300 + i, f"Paper {day} {i}", f"alpha w{i % 50} {'beta' if i % 2 else 'gamma'}")
+            for i in range(300)
+        ]
+        if day:
+            old = (day - 1) * 300 + 7
+            records.append(
+                arxiv_record(old, f"New title {old}", "delta new", update_date=f"2025-01-{day:02d}")
+            )
+        library.importer().import_jsonl(write_jsonl(tmp_path / f"day{day}.jsonl", records))
+    return library
+
+
+def compact() -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "papershelf", "library", "compact"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
+
+
+def test_sigkill_during_compact_leaves_the_same_answers(tmp_path: Path) -> None:
+    library = build(tmp_path)
+    expected = answers(library)
+    segments = len(library.store.segments())
+    library.close()
+    assert segments == 24 + 23
+    # How long a whole compact takes here (on a copy), to spread the kills over it.
+    saved = tmp_path / "saved"
+    shutil.copytree(library_dir(), saved)
+    started = time.monotonic()
+    compact().communicate(timeout=120)
+    span = time.monotonic() - started
+    shutil.rmtree(library_dir())
+    shutil.copytree(saved, library_dir())
+    rng = random.Random(14)
+    outcomes: set[int] = set()  # segment counts seen after the kills (before, between, after merges)
+    for _ in range(8):
+        process = compact()
+        time.sleep(rng.uniform(0.2, span))
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=60)
+        reader = Library(library_dir(), readonly=True)
+        try:
+            names = [name for name, _, _ in reader.store.segments()]
+            assert all((library_dir() / "index" / name).is_dir() for name in names)
+            assert answers(reader) == expected
+            outcomes.add(len(names))
+        finally:
+            reader.close()
+    print("segment counts after the kills:", sorted(outcomes))
+    finished = compact()
+    out, err = finished.communicate(timeout=120)
+    assert finished.returncode == 0, err
+    assert "index compacted" in out
+    reader = Library(library_dir(), readonly=True)
+    names = [name for name, _, _ in reader.store.segments()]
+    assert names == sorted(p.name for p in (library_dir() / "index").iterdir())  # no orphans left
+    assert len(names) == 1
+    assert answers(reader) == expected
+    reader.close()
+    print("segment counts after the kills:", sorted(outcomes))
