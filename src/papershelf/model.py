@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypeGuard
 from urllib.parse import quote_plus, urlsplit
 
 from papershelf.text import is_clean_line, is_clean_text, safe_line, safe_text, words
@@ -38,7 +39,7 @@ def date_number(published: str | None) -> int | None:
     return int(digits)
 
 
-def is_web_url(url: str | None) -> bool:
+def is_web_url(url: str | None) -> TypeGuard[str]:
     """Whether ``url`` is a plain http(s) address, the only kind papershelf opens."""
     if not url or any(c.isspace() or not c.isprintable() for c in url):
         return False
@@ -146,6 +147,12 @@ class Paper:
         """The paper's page: arXiv's abstract page when the id is known, else the Hugging Face
         page or the source's URL."""
         return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else self.url
+
+    @property
+    def web_url(self) -> str | None:
+        """:attr:`page_url` when it is an http(s) address: the only link copied or exported."""
+        url = self.page_url
+        return url if is_web_url(url) else None
 
     @property
     def search_url(self) -> str:
