@@ -7,9 +7,9 @@ import io
 
 import pytest
 
-from papershelf.export import export_text
+from papershelf.output.export import export_text
 from papershelf.model import Paper
-from papershelf.state import PaperState
+from papershelf.store.reading import PaperState
 
 BAD_LINKS = ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,<b>x</b>", "vbscript:x", "//evil")
 
