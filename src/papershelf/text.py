@@ -112,6 +112,11 @@ def safe_text(text: str, limit: int) -> str:
     return cut(text, limit) + f" (cut at {limit:,} of {length:,} characters)"
 
 
+def plain_message(text: str) -> str:
+    """A message for the screen: controls and escape sequences removed, line breaks kept."""
+    return text if is_clean_text(text) else strip_controls(text, keep_newlines=True)
+
+
 def safe_message(text: object) -> str:
     """A message holding outside text (a server's error, a URL, a path) as one clean line."""
     return clean_line(str(text))

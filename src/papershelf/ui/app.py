@@ -11,12 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from papershelf.collection import PaperCollection
 from papershelf.store.config import Config
 from papershelf.store.reading import ReadingState, StateStore
 from papershelf.store.shelf import Shelf
+from papershelf.text import plain_message, safe_message
 from papershelf.ui.opener import open_in_browser
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.main import MainScreen
@@ -71,7 +73,7 @@ class PapershelfApp(App[None]):
             self.theme = theme
         self.shelf.open(on_save_error=self._report_save_error)
         if source := self.source:
-            self.sub_title = source
+            self.sub_title = safe_message(source)  # file names: shown in the terminal title too
         for title, message in self.shelf.warnings:
             self.notify(message, title=title, severity="warning", timeout=15)
         if self._config_warning:
@@ -99,6 +101,26 @@ class PapershelfApp(App[None]):
         """
         gc.collect()
         gc.freeze()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every message is plain text, never markup: it may quote a URL, a server's error, a
+        path or a name ("[/]" would raise, "[@click=app.quit]" would be an action). Every
+        screen's ``notify`` ends here."""
+        super().notify(
+            plain_message(message),
+            title=plain_message(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def get_default_screen(self) -> Screen[None]:
         # The main screen is the default screen (not pushed on mount), so keys typed the moment

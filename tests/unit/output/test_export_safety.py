@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from papershelf.output.export import export_text
 from papershelf.model import Paper
+from papershelf.output.export import export_text
 from papershelf.store.reading import PaperState
 
 BAD_LINKS = ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,<b>x</b>", "vbscript:x", "//evil")
