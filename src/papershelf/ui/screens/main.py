@@ -363,12 +363,15 @@ class MainScreen(SavedViews):
 
     @work(thread=True, exclusive=True, group="refetch", exit_on_error=False)
     def _refetch(self, refetcher: Refetcher) -> None:
+        worker = get_current_worker()  # cancelled when the reader closes: the fetch stops at once
         try:
-            collection, message = refetcher()
+            collection, message = refetcher(lambda: worker.is_cancelled)
         except Exception as error:  # network, server or library: said in the app, never a crash
-            self.app.call_from_thread(self._refetch_failed, str(error))
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._refetch_failed, str(error))
             return
-        self.app.call_from_thread(self._refetched, collection, message)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._refetched, collection, message)
 
     def _refetch_failed(self, message: str) -> None:
         self.query_one(FilterStatus).fetching = False
