@@ -109,7 +109,8 @@ def safe_text(text: str, limit: int) -> str:
         text = clean_text(text[: limit * 4])  # cleaning only shortens: no need to scan the rest
     if len(text) <= limit and length <= limit * 4:
         return text
-    return cut(text, limit) + f" (cut at {limit:,} of {length:,} characters)"
+    note = f" (cut at {limit:,} of {length:,} characters)"
+    return cut(text, limit - len(note)) + note  # at most ``limit`` in all: cutting again keeps it
 
 
 def plain_message(text: str) -> str:

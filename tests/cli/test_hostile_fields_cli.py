@@ -104,3 +104,21 @@ def test_a_path_with_escapes_is_named_cleanly_in_the_error(tmp_path: Path) -> No
     assert opened.returncode == 2
     assert_clean(opened.stderr, "error message")
     assert "gone" in opened.stderr
+
+
+def test_absurd_fields_are_bounded_on_import(tmp_path: Path) -> None:
+    from papershelf.model import MAX_ABSTRACT, MAX_LINE  # noqa: PLC0415
+
+    record = {"title": "T" * 1_000_000, "abstract": "word " * 10_000_000, "authors": ["A" * 100_000]}
+    path = tmp_path / "huge.jsonl"
+    path.write_text(json.dumps(record) + "\n" + json.dumps({"title": "Small one"}) + "\n", encoding="utf-8")
+    added = run("add", str(path))
+    assert added.returncode == 0, added.stderr
+    assert "2 new" in added.stdout
+    listed = run("list", "--format", "jsonl")
+    papers = [json.loads(line) for line in listed.stdout.splitlines()]
+    huge = next(p for p in papers if p["title"].startswith("TTT"))
+    assert len(huge["title"]) == MAX_LINE
+    assert len(huge["abstract"]) <= MAX_ABSTRACT
+    assert huge["abstract"].endswith("(cut at 100,000 of 49,999,999 characters)")  # the trailing space went
+    assert [len(a) for a in huge["authors"]] == [MAX_LINE]
