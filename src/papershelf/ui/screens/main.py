@@ -22,7 +22,7 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from papershelf.collection import PaperCollection, PaperView, Positions
-from papershelf.query.context import Context
+from papershelf.query.context import Cancelled, Context
 from papershelf.query.search import Query, next_sort
 from papershelf.query.tree import Flag, needs
 from papershelf.store.config import Config
@@ -193,11 +193,17 @@ class MainScreen(SavedViews):
     @work(thread=True, exclusive=True, group="filter")
     def _filter_in_background(self, search: Query, context: Context) -> None:
         worker = get_current_worker()
-        # A query that reads text shows its first rows as soon as they are known.
-        first = self.collection.preview(search, context)
-        if first is not None and not worker.is_cancelled:
-            self.app.call_from_thread(self._set_view, search, first, partial=True)
-        indices = self.collection.filter(search, context)
+        # A newer keystroke or escape cancels the worker: the filter's loops stop within a few
+        # hundred papers instead of reading every candidate's text to the end.
+        context = replace(context, cancelled=lambda: worker.is_cancelled)
+        try:
+            # A query that reads text shows its first rows as soon as they are known.
+            first = self.collection.preview(search, context)
+            if first is not None and not worker.is_cancelled:
+                self.app.call_from_thread(self._set_view, search, first, partial=True)
+            indices = self.collection.filter(search, context)
+        except Cancelled:
+            return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._set_view, search, indices)
 
