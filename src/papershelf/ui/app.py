@@ -122,6 +122,25 @@ class PapershelfApp(App[None]):
             markup=False,
         )
 
+    async def action_quit(self) -> None:
+        """Quit (q, ctrl+q); when changes could not be saved, ask first and say where a copy is."""
+        unsaved = self.shelf.unsaved()
+        if unsaved is None:
+            self.exit()
+            return
+        from papershelf.ui.screens.confirm import ConfirmScreen  # noqa: PLC0415
+
+        where = (
+            f"A copy of the reading state is in {unsaved.written_to}."
+            if unsaved.written_to is not None
+            else "It could not be written anywhere else either."
+        )
+        question = "Quit and lose the changes that could not be saved?"
+        detail = f"The reading state could not be saved: {unsaved.problem}. {where}"
+        self.push_screen(
+            ConfirmScreen(question, plain_message(detail)), lambda yes: self.exit() if yes else None
+        )
+
     def get_default_screen(self) -> Screen[None]:
         # The main screen is the default screen (not pushed on mount), so keys typed the moment
         # the reader appears already reach it.

@@ -242,8 +242,8 @@ class MainScreen(SavedViews):
     def action_back(self) -> None:
         self.set_focus(self.paper_list)
 
-    def action_quit(self) -> None:
-        self.app.exit()
+    async def action_quit(self) -> None:
+        await self.app.action_quit()  # asks first when changes could not be saved
 
     def action_focus_filter(self) -> None:
         box = self.query_one(FilterBox)
