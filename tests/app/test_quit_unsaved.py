@@ -59,7 +59,8 @@ async def test_quit_asks_when_a_change_could_not_be_saved(
         await pilot.pause()
     assert not app.is_running
     saved = state_path().read_text(encoding="utf-8")
-    assert sample_papers[0].key in saved and sample_papers[1].key in saved
+    assert sample_papers[0].key in saved
+    assert sample_papers[1].key in saved
 
 
 async def test_yes_quits_and_nothing_written_anywhere_is_said(
