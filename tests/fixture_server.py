@@ -20,6 +20,8 @@ class Reply:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    trickle: float = 0.0  # seconds between single bytes of the body (a slow-loris server)
+    reason: str | None = None  # the status line's reason phrase (default: the standard one)
 
     @classmethod
     def fixture(cls, name: str, status: int = 200, **kwargs: object) -> Reply:
@@ -32,6 +34,7 @@ class FixtureServer:
     def __init__(self) -> None:
         self.routes: dict[str, list[Reply]] = {}
         self.requests: list[tuple[str, dict[str, list[str]], float]] = []
+        self.stopping = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -42,13 +45,21 @@ class FixtureServer:
                 reply = replies.pop(0) if len(replies) > 1 else replies[0]
                 if reply.delay:
                     time.sleep(reply.delay)
-                self.send_response(reply.status)
+                self.send_response(reply.status, reply.reason)
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(reply.body)
+                    if not reply.trickle:
+                        self.wfile.write(reply.body)
+                        return
+                    for index in range(len(reply.body)):  # bounded by the body's length
+                        if server.stopping.is_set():
+                            return
+                        self.wfile.write(reply.body[index : index + 1])
+                        self.wfile.flush()
+                        time.sleep(reply.trickle)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -68,6 +79,7 @@ class FixtureServer:
         return self
 
     def __exit__(self, *args: object) -> None:
+        self.stopping.set()  # a trickling reply stops at its next byte
         self.httpd.shutdown()
         self.httpd.server_close()
 

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypeGuard
 from urllib.parse import quote_plus, urlsplit
 
-from papershelf.text import words
+from papershelf.text import is_clean_line, is_clean_text, safe_line, safe_text, words
+
+# Bounds on what one record may hold (the longest real values are far below): an abstract of
+# 50 MB would otherwise be stored, indexed and drawn whole. Longer values are cut with a note.
+MAX_ABSTRACT = 100_000  # characters; arXiv caps abstracts at 1,920
+MAX_LINE = 2_000  # a title, a name, a URL, a note
+MAX_AUTHORS = 10_000  # the largest collaborations sign with ~5,000 names
+MAX_CATEGORIES = 100
+_LINE_FIELDS = ("organization", "published", "updated", "arxiv_id", "url", "github", "note", "doi")
 
 # New-style (2401.12345, optionally with a version) and old-style (hep-th/9901001) arXiv ids.
 _ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
@@ -30,7 +39,7 @@ def date_number(published: str | None) -> int | None:
     return int(digits)
 
 
-def is_web_url(url: str | None) -> bool:
+def is_web_url(url: str | None) -> TypeGuard[str]:
     """Whether ``url`` is a plain http(s) address, the only kind papershelf opens."""
     if not url or any(c.isspace() or not c.isprintable() for c in url):
         return False
@@ -55,12 +64,21 @@ def paper_key(arxiv_id: str | None, title: str) -> str:
     return title_key(title)
 
 
+def _safe_lines(values: tuple[str, ...], count: int, *, words: bool = False) -> tuple[str, ...]:
+    """Names or categories: each a safe line (a category one word), none empty, at most ``count``."""
+    cleaned = (safe_line(value, MAX_LINE) for value in values)
+    if words:
+        return tuple(word for value in cleaned for word in value.split())[:count]
+    return tuple(value for value in cleaned if value)[:count]
+
+
 @dataclass(frozen=True, slots=True)
 class Paper:
     """One paper, as read from a source. Immutable; reading state lives elsewhere.
 
-    Text fields are expected to be clean already (see :mod:`papershelf.text`): every source
-    module cleans what it reads.
+    Every text field is made safe here, whatever built the record (a source, the library, a
+    test): control characters and terminal escape sequences are removed (see
+    :mod:`papershelf.text`) and lengths are bounded. Clean text passes unchanged and cheaply.
     """
 
     title: str
@@ -82,8 +100,36 @@ class Paper:
     key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
+        optional = (
+            self.organization, self.published, self.updated, self.arxiv_id,
+            self.url, self.github, self.note, self.doi,
+        )  # fmt: skip
+        lines = (self.title, self.source, self.key, *self.authors, *self.categories, *filter(None, optional))
+        joined = " ".join(lines)
+        clean = (
+            is_clean_line(joined)
+            and (len(joined) <= MAX_LINE or max(map(len, lines)) <= MAX_LINE)
+            and len(self.authors) <= MAX_AUTHORS
+            and len(self.categories) <= MAX_CATEGORIES
+            and " " not in "".join(self.categories)
+            and len(self.abstract) <= MAX_ABSTRACT
+            and is_clean_text(self.abstract)
+        )
+        if not clean:
+            self._make_safe(optional)
         if not self.key:
             object.__setattr__(self, "key", paper_key(self.arxiv_id, self.title))
+
+    def _make_safe(self, optional: tuple[str | None, ...]) -> None:
+        put = object.__setattr__
+        put(self, "title", safe_line(self.title, MAX_LINE))
+        put(self, "abstract", safe_text(self.abstract, MAX_ABSTRACT))
+        put(self, "source", safe_line(self.source, MAX_LINE))
+        put(self, "key", safe_line(self.key, MAX_LINE + 16))  # a title key is "title:" + a title
+        for name, value in zip(_LINE_FIELDS, optional, strict=True):
+            put(self, name, None if value is None else safe_line(value, MAX_LINE) or None)
+        put(self, "authors", _safe_lines(self.authors, MAX_AUTHORS))
+        put(self, "categories", _safe_lines(self.categories, MAX_CATEGORIES, words=True))
 
     @property
     def byline(self) -> str:
@@ -101,6 +147,12 @@ class Paper:
         """The paper's page: arXiv's abstract page when the id is known, else the Hugging Face
         page or the source's URL."""
         return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else self.url
+
+    @property
+    def web_url(self) -> str | None:
+        """:attr:`page_url` when it is an http(s) address: the only link copied or exported."""
+        url = self.page_url
+        return url if is_web_url(url) else None
 
     @property
     def search_url(self) -> str:

@@ -64,6 +64,65 @@ def clean_text(text: str) -> str:
     return clean_line(text)
 
 
+# What makes a string need cleaning at all: any control character (line breaks too, in a line),
+# a line/paragraph separator or a bidirectional control. Text without one is returned as is, so
+# the check at the :class:`~papershelf.model.Paper` boundary costs one scan of clean text (ASCII
+# text, the usual case, by a bytes translation: a few times faster than the regular expression).
+_UNSAFE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+_PRINTABLE_ASCII_AND_NEWLINE = _PRINTABLE_ASCII + b"\n"
+
+
+def is_clean_line(text: str) -> bool:
+    """Whether one line of text holds nothing :func:`clean_line` would remove."""
+    if text.isascii():
+        return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+    return _UNSAFE_LINE.search(text) is None
+
+
+def is_clean_text(text: str) -> bool:
+    """Whether multi-line text holds nothing :func:`clean_text` would remove (line breaks may)."""
+    if text.isascii():
+        return not text.encode("ascii").translate(None, _PRINTABLE_ASCII_AND_NEWLINE)
+    return _UNSAFE_TEXT.search(text) is None
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` shortened to at most ``limit`` characters, ending with "…" when it was longer."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def safe_line(text: str, limit: int) -> str:
+    """One line of outside text, made safe for a terminal: :func:`clean_line` when it holds a
+    control character or escape sequence, and at most ``limit`` characters."""
+    if not is_clean_line(text):
+        text = clean_line(text[: limit * 4])  # cleaning only shortens: no need to scan the rest
+    return text if len(text) <= limit else cut(text, limit)
+
+
+def safe_text(text: str, limit: int) -> str:
+    """Multi-line outside text (an abstract): :func:`clean_text` when it holds a control
+    character, and at most ``limit`` characters, with a note saying how long it was."""
+    length = len(text)
+    if not is_clean_text(text):
+        text = clean_text(text[: limit * 4])  # cleaning only shortens: no need to scan the rest
+    if len(text) <= limit and length <= limit * 4:
+        return text
+    note = f" (cut at {limit:,} of {length:,} characters)"
+    return cut(text, limit - len(note)) + note  # at most ``limit`` in all: cutting again keeps it
+
+
+def plain_message(text: str) -> str:
+    """A message for the screen: controls and escape sequences removed, line breaks kept."""
+    return text if is_clean_text(text) else strip_controls(text, keep_newlines=True)
+
+
+def safe_message(text: object) -> str:
+    """A message holding outside text (a server's error, a URL, a path) as one clean line."""
+    return clean_line(str(text))
+
+
 @lru_cache(maxsize=1)
 def _combining_marks() -> re.Pattern[str]:
     """A character class of every code point with a non-zero combining class (built once, ~0.1 s)."""

@@ -21,6 +21,7 @@ from papershelf.library.importer import ImportReport
 from papershelf.library.library import Library
 from papershelf.library.store import LibraryError
 from papershelf.sources import SourceError, first_line, load_file
+from papershelf.store.files import os_problem
 from papershelf.store.paths import library_dir
 
 
@@ -80,6 +81,9 @@ def run_add(files: Sequence[Path], *, workers: int | None = None) -> int:
         )
     except LibraryError as err:
         print(f"papershelf: cannot open the library: {err}", file=sys.stderr)
+        return ExitCode.USAGE
+    except OSError as err:  # its folder cannot be made (a file stands in the way)
+        print(f"papershelf: cannot open the library: {os_problem(library_dir(), err)}", file=sys.stderr)
         return ExitCode.USAGE
     status = 0
     try:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from papershelf.cli._common import ExitCode
 from papershelf.store.config import DEFAULT_CONFIG, Config, ConfigError, load_config
-from papershelf.store.files import write_atomic
+from papershelf.store.files import os_problem, write_atomic
 from papershelf.store.paths import config_path
 
 
@@ -50,7 +50,11 @@ def run_config(argv: Sequence[str]) -> int:
         if path.exists() and not args.force:
             print(f"papershelf: {path} exists; --force replaces it", file=sys.stderr)
             return ExitCode.USAGE
-        write_atomic(path, DEFAULT_CONFIG)
+        try:
+            write_atomic(path, DEFAULT_CONFIG)
+        except OSError as err:
+            print(f"papershelf: cannot write {path}: {os_problem(path, err)}", file=sys.stderr)
+            return ExitCode.USAGE
         print(f"papershelf: wrote {path}")
         return 0
     result = config_or_exit()

@@ -16,6 +16,7 @@ from papershelf.fetch.client import Fetcher, FetchError, SourceConfig
 from papershelf.fetch.refresh import run_spec, spec
 from papershelf.library.library import Library
 from papershelf.library.store import LibraryError
+from papershelf.store.files import os_problem
 from papershelf.store.paths import cache_dir, library_dir
 
 DEFAULT_MAX_AGE = 300.0
@@ -100,6 +101,9 @@ def run_fetch(argv: Sequence[str]) -> int:
         )
     except LibraryError as error:
         print(f"papershelf: cannot open the library: {error}", file=sys.stderr)
+        return ExitCode.USAGE
+    except OSError as error:  # its folder cannot be made (a file stands in the way)
+        print(f"papershelf: cannot open the library: {os_problem(library_dir(), error)}", file=sys.stderr)
         return ExitCode.USAGE
     try:
         report = library.importer().import_papers(result.papers)

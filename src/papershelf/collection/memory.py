@@ -90,7 +90,13 @@ class InMemoryCollection:
         if query.is_empty:
             return range(len(self._papers))
         matches = compile_matcher(tree, context.state)
-        return [i for i, doc in enumerate(self._prepared()) if matches(doc)]
+        found = []
+        for i, doc in enumerate(self._prepared()):
+            if not i % 2048:
+                context.check()  # a cancelled query stops here
+            if matches(doc):
+                found.append(i)
+        return found
 
 
 def merge_papers(groups: Sequence[Sequence[Paper]]) -> list[Paper]:

@@ -1,11 +1,23 @@
-"""HTTP clients of the live sources, with retries, back-off and arXiv's request spacing."""
+"""HTTP clients of the live sources, with retries, back-off and arXiv's request spacing.
+
+Every fetch is bounded, whatever the server does: each request has a total deadline (not only
+a per-read timeout, which a server trickling one byte a second never trips), each wait for a
+throttled answer is capped (a ``Retry-After`` beyond the cap fails the fetch at once, saying so),
+the whole fetch has a time budget, a decoded body larger than ``max_body`` is refused while it
+streams (a gzip bomb costs one chunk, not the whole inflation), and ``cancelled`` (the reader
+closing) stops it within a fraction of a second. Only answers that parsed are cached.
+"""
 
 from __future__ import annotations
 
+import math
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from email.utils import parsedate_to_datetime
+from typing import TypeVar
 
 import httpx
 
@@ -16,13 +28,24 @@ from papershelf.sources.arxiv_atom import parse_arxiv_atom
 from papershelf.sources.arxiv_rss import parse_arxiv_rss
 from papershelf.sources.errors import SourceError
 from papershelf.sources.hf_api import parse_hf_api
+from papershelf.text import safe_message
 
 USER_AGENT = f"papershelf/{__version__} (terminal paper reader)"
 RETRY_STATUS = {429, 502, 503, 504}
+POLL = 0.05  # how often a waiting fetch looks at its deadline and at ``cancelled``
+T = TypeVar("T")
 
 
 class FetchError(Exception):
-    """A network or server failure; the message is one line for the user."""
+    """A network or server failure; the message is one line for the user (cleaned here, since
+    it may quote a server's words, a URL or a path)."""
+
+    def __init__(self, message: object) -> None:
+        super().__init__(safe_message(message))
+
+
+class FetchCancelled(FetchError):
+    """The fetch was stopped from outside (the reader closed while it ran)."""
 
 
 @dataclass(frozen=True)
@@ -30,10 +53,14 @@ class SourceConfig:
     hf_url: str = "https://huggingface.co"
     arxiv_url: str = "http://export.arxiv.org"
     rss_url: str = "https://rss.arxiv.org"
-    timeout: float = 20.0
+    timeout: float = 20.0  # per connect / read
     arxiv_interval: float = 3.0  # arXiv asks for at least 3 s between requests
     retries: int = 3
     backoff: float = 3.0  # first wait after a throttled answer; doubles each retry
+    deadline: float = 120.0  # one request, from connecting to the last byte
+    max_wait: float = 60.0  # the longest wait for a throttled answer (back-off or Retry-After)
+    budget: float = 900.0  # the whole fetch: every request and every wait
+    max_body: int = 50 * 1024 * 1024  # decoded bytes of one answer
 
     @classmethod
     def from_env(
@@ -48,9 +75,12 @@ class SourceConfig:
             if raw is None:
                 return default
             try:
-                return float(raw)
+                value = float(raw)
             except ValueError:
-                raise FetchError(f"{name} must be a number, got {raw!r}") from None
+                value = math.nan
+            if not math.isfinite(value) or value < 0:
+                raise FetchError(f"{name} must be a number >= 0, got {raw!r}")
+            return value
 
         return cls(
             hf_url=env.get("PAPERSHELF_HF_URL", defaults.hf_url).rstrip("/"),
@@ -60,6 +90,9 @@ class SourceConfig:
             arxiv_interval=number("PAPERSHELF_ARXIV_INTERVAL", defaults.arxiv_interval),
             retries=int(number("PAPERSHELF_RETRIES", defaults.retries)),
             backoff=number("PAPERSHELF_BACKOFF", defaults.backoff),
+            deadline=number("PAPERSHELF_DEADLINE", defaults.deadline),
+            max_wait=number("PAPERSHELF_MAX_WAIT", defaults.max_wait),
+            budget=number("PAPERSHELF_FETCH_BUDGET", defaults.budget),
         )
 
 
@@ -70,28 +103,48 @@ class FetchResult:
     requests: int = 0
 
 
+@dataclass
+class _Answer:
+    status: int = 0
+    reason: str = ""
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
+    body: bytes = b""
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _never() -> bool:
+    return False
+
+
 class Fetcher:
-    """One client for all sources. ``sleep`` and ``clock`` are injectable for tests."""
+    """One client for all sources. ``sleep`` and ``clock`` are injectable for tests (``clock``
+    measures the arXiv spacing and the fetch's budget); ``cancelled`` is asked while waiting."""
 
     def __init__(
         self,
         config: SourceConfig,
         *,
         client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         on_request: Callable[[str], None] | None = None,
         cache: ResponseCache | None = None,
         max_age: float = 0.0,
+        cancelled: Callable[[], bool] = _never,
     ) -> None:
         self.config = config
         self.client = client or httpx.Client(
             timeout=config.timeout, headers={"User-Agent": USER_AGENT}, follow_redirects=True
         )
-        self.sleep = sleep
+        self.sleep = sleep or self._sleep
         self.clock = clock
         self.on_request = on_request
+        self.cancelled = cancelled
         self._last_arxiv: float | None = None
+        self._started: float | None = None
         self.cache = cache
         self.max_age = max_age
         self.cached_answers = 0
@@ -101,55 +154,149 @@ class Fetcher:
 
     # -- transport -------------------------------------------------------------------------
 
-    def get(self, url: str, params: Mapping[str, str | int] | None = None, *, arxiv: bool = False) -> bytes:
-        """GET with retries: throttling (429, ``Rate exceeded.``) and 5xx gateway errors back off.
+    def fetch(
+        self,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        parse: Callable[[bytes, str], T],
+        name: str,
+        *,
+        arxiv: bool = False,
+    ) -> T:
+        """GET ``url`` and parse the body; a parse failure is a :class:`FetchError`.
 
-        A cached answer younger than ``max_age`` is returned without asking the server.
+        A cached answer younger than ``max_age`` is used without asking the server; only an
+        answer that parsed is cached, so a broken one is not replayed.
         """
         if self.cache is not None:
             cached = self.cache.get(url, params, self.max_age)
             if cached is not None:
-                self.cached_answers += 1
-                return cached
-        body = self._get(url, params, arxiv=arxiv)
+                try:
+                    parsed = parse(cached, name)
+                except SourceError:
+                    pass  # a cache written before answers were checked: ask again
+                else:
+                    self.cached_answers += 1
+                    return parsed
+        body = self.get(url, params, arxiv=arxiv)
+        try:
+            parsed = parse(body, name)
+        except SourceError as error:
+            raise FetchError(error) from None
         if self.cache is not None:
             self.cache.put(url, params, body)
-        return body
+        return parsed
 
-    def _get(self, url: str, params: Mapping[str, str | int] | None, *, arxiv: bool) -> bytes:
+    def get(self, url: str, params: Mapping[str, str | int] | None = None, *, arxiv: bool = False) -> bytes:
+        """GET with retries: throttling (429, ``Rate exceeded.``) and 5xx gateway errors back off."""
+        if self._started is None:
+            self._started = self.clock()
         wait = self.config.backoff
         for attempt in range(self.config.retries + 1):
             if arxiv:
                 self._space_arxiv()
             if self.on_request:
                 self.on_request(url)
-            try:
-                response = self.client.get(url, params=params)
-            except httpx.TimeoutException:
-                raise FetchError(f"{url}: no answer within {self.config.timeout:g} s") from None
-            except httpx.HTTPError as error:
-                raise FetchError(f"{url}: {error.__class__.__name__}: {error}") from None
-            throttled = response.status_code in RETRY_STATUS or (
-                arxiv and response.content.strip() == b"Rate exceeded."
-            )
+            answer = self._request(url, params)
+            throttled = answer.status in RETRY_STATUS or (arxiv and answer.body.strip() == b"Rate exceeded.")
             if not throttled:
-                if response.status_code >= 400:
-                    raise FetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
-                return response.content
+                if answer.status >= 400:
+                    raise FetchError(f"{url}: HTTP {answer.status} {answer.reason}")
+                return answer.body
             if attempt == self.config.retries:
+                raise FetchError(f"{url}: still throttled (HTTP {answer.status}) after {attempt + 1} tries")
+            asked = retry_after(answer.headers.get("Retry-After"), time.time())
+            if asked > self.config.max_wait:
                 raise FetchError(
-                    f"{url}: still throttled (HTTP {response.status_code}) after {attempt + 1} tries"
+                    f"{url}: the server asks to wait {_duration(asked)} before trying again "
+                    f"(papershelf waits at most {self.config.max_wait:g} s): try again later"
                 )
-            self.sleep(max(wait, _retry_after(response)))
+            self._pause(min(max(wait, asked), self.config.max_wait), url)
             wait *= 2
         raise AssertionError("unreachable")
+
+    def _request(self, url: str, params: Mapping[str, str | int] | None) -> _Answer:
+        """One GET in a helper thread, so that its total deadline and ``cancelled`` are kept
+        whatever the socket does; a request given up on is told to stop at its next chunk."""
+        deadline = min(self.config.deadline, self._left())
+        answer = _Answer()
+        failure: list[BaseException] = []
+        done, stop = threading.Event(), threading.Event()
+
+        def run() -> None:
+            try:
+                with self.client.stream("GET", url, params=params) as response:
+                    answer.status, answer.reason = response.status_code, response.reason_phrase
+                    answer.headers = response.headers
+                    answer.body = self._read_body(response, stop)
+            except BaseException as error:  # handed to the waiting thread
+                failure.append(error)
+            finally:
+                done.set()
+
+        threading.Thread(target=run, name="papershelf-fetch", daemon=True).start()
+        give_up = time.monotonic() + deadline
+        while not done.wait(POLL):
+            if self.cancelled():
+                stop.set()
+                raise FetchCancelled(f"{url}: cancelled")
+            if time.monotonic() > give_up:
+                stop.set()
+                raise FetchError(f"{url}: no complete answer within {deadline:g} s")
+        if failure:
+            error = failure[0]
+            if isinstance(error, _TooLarge):
+                limit = self.config.max_body / 1024 / 1024
+                raise FetchError(f"{url}: the answer is larger than {limit:g} MB: refused")
+            if isinstance(error, httpx.TimeoutException):
+                raise FetchError(f"{url}: no answer within {self.config.timeout:g} s")
+            if isinstance(error, httpx.HTTPError):
+                raise FetchError(f"{url}: {error.__class__.__name__}: {error}")
+            raise error
+        return answer
+
+    def _read_body(self, response: httpx.Response, stop: threading.Event) -> bytes:
+        limit = self.config.max_body
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit and "Content-Encoding" not in response.headers:
+            raise _TooLarge
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():  # decoded as it streams
+            if stop.is_set():
+                return b""
+            size += len(chunk)
+            if size > limit:
+                raise _TooLarge
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _left(self) -> float:
+        """Seconds left of the whole fetch's budget (as measured by ``clock``)."""
+        now = self.clock()
+        return self.config.budget - (now - (now if self._started is None else self._started))
+
+    def _pause(self, seconds: float, url: str) -> None:
+        if seconds > self._left():
+            raise FetchError(
+                f"{url}: gave up: waiting {seconds:g} s more would take the fetch past its "
+                f"{self.config.budget:g} s budget"
+            )
+        self.sleep(seconds)
+
+    def _sleep(self, seconds: float) -> None:
+        """``time.sleep`` that ends early, with :class:`FetchCancelled`, when ``cancelled``."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if self.cancelled():
+                raise FetchCancelled("the fetch was cancelled")
+            time.sleep(min(left, POLL))
 
     def _space_arxiv(self) -> None:
         now = self.clock()
         if self._last_arxiv is not None:
             pause = self.config.arxiv_interval - (now - self._last_arxiv)
             if pause > 0:
-                self.sleep(pause)
+                self._pause(pause, "arXiv")
         self._last_arxiv = self.clock()
 
     # -- sources ---------------------------------------------------------------------------
@@ -164,9 +311,9 @@ class Fetcher:
                 params[name] = value
         result = FetchResult()
         for page in range(50):
-            body = self.get(f"{self.config.hf_url}/api/daily_papers", {**params, "p": page})
+            url = f"{self.config.hf_url}/api/daily_papers"
+            parsed = self.fetch(url, {**params, "p": page}, parse_hf_api, "Hugging Face daily papers")
             result.requests += 1
-            parsed = _parsed(parse_hf_api, body, "Hugging Face daily papers")
             result.papers.extend(parsed.papers)
             result.skipped += parsed.skipped
             if len(parsed.papers) + parsed.skipped < limit:
@@ -174,8 +321,8 @@ class Fetcher:
         return result
 
     def hf_search(self, query: str, limit: int = 50) -> FetchResult:
-        body = self.get(f"{self.config.hf_url}/api/papers/search", {"q": query, "limit": limit})
-        parsed = _parsed(parse_hf_api, body, "Hugging Face paper search")
+        url = f"{self.config.hf_url}/api/papers/search"
+        parsed = self.fetch(url, {"q": query, "limit": limit}, parse_hf_api, "Hugging Face paper search")
         return FetchResult(parsed.papers, parsed.skipped, 1)
 
     def arxiv_query(self, query: str, max_results: int = 100, page_size: int = 100) -> FetchResult:
@@ -184,13 +331,14 @@ class Fetcher:
         start = 0
         while start < max_results:
             size = min(page_size, max_results - start)
-            body = self.get(
+            feed = self.fetch(
                 f"{self.config.arxiv_url}/api/query",
                 {"search_query": query, "start": start, "max_results": size, "sortBy": "submittedDate"},
+                parse_arxiv_atom,
+                "arXiv API",
                 arxiv=True,
             )
             result.requests += 1
-            feed = _parsed(parse_arxiv_atom, body, "arXiv API")
             result.papers.extend(feed.papers)
             result.skipped += feed.skipped
             start += size
@@ -201,23 +349,40 @@ class Fetcher:
     def arxiv_rss(self, categories: list[str]) -> FetchResult:
         result = FetchResult()
         for category in categories:
-            body = self.get(f"{self.config.rss_url}/rss/{category}", arxiv=True)
+            url = f"{self.config.rss_url}/rss/{category}"
+            papers, skipped = self.fetch(url, None, parse_arxiv_rss, f"arXiv feed {category}", arxiv=True)
             result.requests += 1
-            papers, skipped = _parsed(parse_arxiv_rss, body, f"arXiv feed {category}")
             result.papers.extend(papers)
             result.skipped += skipped
         return result
 
 
-def _parsed(parse: Callable[[bytes, str], object], body: bytes, name: str):  # type: ignore[no-untyped-def]
-    try:
-        return parse(body, name)
-    except SourceError as error:
-        raise FetchError(str(error)) from None
-
-
-def _retry_after(response: httpx.Response) -> float:
-    try:
-        return float(response.headers.get("Retry-After", 0))
-    except ValueError:
+def retry_after(value: str | None, now: float) -> float:
+    """Seconds a ``Retry-After`` header asks for (a number or an HTTP date); 0 when absent or
+    unreadable; ``inf`` stays ``inf`` (the caller caps it), so ``1e300`` cannot overflow."""
+    if not value:
         return 0.0
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return 0.0
+        if when.tzinfo is None:
+            return 0.0
+        seconds = when.timestamp() - now
+    if math.isnan(seconds):
+        return 0.0
+    return max(seconds, 0.0)
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 86_400 * 365:
+        return "more than a year"
+    if seconds >= 86_400:
+        return f"{seconds / 86_400:.1f} days"
+    if seconds >= 3_600:
+        return f"{seconds / 3_600:.1f} h"
+    return f"{seconds:.0f} s"

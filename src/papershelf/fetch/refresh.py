@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from papershelf.fetch.cache import ResponseCache
-from papershelf.fetch.client import Fetcher, FetchError, FetchResult, SourceConfig
+from papershelf.fetch.client import FetchCancelled, Fetcher, FetchError, FetchResult, SourceConfig
 from papershelf.library.importer import ImportReport
 from papershelf.library.library import Library
 
@@ -45,18 +46,27 @@ class Refreshed:
     skipped: int = 0
 
 
-def refresh(library: Library, config: SourceConfig, cache: ResponseCache, max_age: float = 0.0) -> Refreshed:
+def refresh(
+    library: Library,
+    config: SourceConfig,
+    cache: ResponseCache,
+    max_age: float = 0.0,
+    cancelled: Callable[[], bool] | None = None,
+) -> Refreshed:
     """Fetch every stored source again and import what came back.
 
     All sources are fetched before anything is imported: a network failure raises
-    :class:`FetchError` and leaves the library as it was.
+    :class:`FetchError` and leaves the library as it was; so does ``cancelled`` turning true
+    (:class:`~papershelf.fetch.client.FetchCancelled`, within a fraction of a second).
     """
     specs = library.store.fetch_specs()
-    fetcher = Fetcher(config, cache=cache, max_age=max_age)
+    fetcher = Fetcher(config, cache=cache, max_age=max_age, cancelled=cancelled or (lambda: False))
     try:
         results = [run_spec(fetcher, text) for text in specs]
     finally:
         fetcher.close()
+    if cancelled is not None and cancelled():
+        raise FetchCancelled("the fetch was cancelled")
     outcome = Refreshed(sources=len(specs))
     papers = [paper for _, result in results for paper in result.papers]
     outcome.skipped = sum(result.skipped for _, result in results)

@@ -242,7 +242,7 @@ class LibraryCollection:
     def _mask(self, tree: Node, context: Context, domain: BoolArray | None = None) -> BoolArray:
         from papershelf.library.evaluate import LibraryEvaluator  # noqa: PLC0415
 
-        evaluator = LibraryEvaluator(self, context.state, domain)
+        evaluator = LibraryEvaluator(self, context.state, domain, context.check)
         try:
             return evaluator.mask(tree)
         finally:

@@ -111,8 +111,16 @@ class LibraryData(Protocol):
 class LibraryEvaluator:
     """Evaluates trees for one filter call (one read-only SQLite connection, opened on demand)."""
 
-    def __init__(self, collection: LibraryData, state: StateLookup, domain: BoolArray | None = None) -> None:
-        """``domain``: only these papers need a right answer (the text of the others is not read)."""
+    def __init__(
+        self,
+        collection: LibraryData,
+        state: StateLookup,
+        domain: BoolArray | None = None,
+        check: Callable[[], None] | None = None,
+    ) -> None:
+        """``domain``: only these papers need a right answer (the text of the others is not read);
+        ``check`` is called every few hundred rows read and raises to stop (a cancelled query)."""
+        self.check = check or (lambda: None)
         self.collection = collection
         self.state = state
         self.domain = domain
@@ -238,11 +246,14 @@ class LibraryEvaluator:
             return
         if positions.size * _SCAN_FRACTION > self.size:
             for paper_id, *row in self.db.execute(f"SELECT id, {columns} FROM papers ORDER BY id"):
+                if not paper_id % _CHUNK:
+                    self.check()
                 if candidates[paper_id - 1]:
                     yield paper_id, row
             return
         ids = (positions + 1).tolist()
         for start in range(0, len(ids), _CHUNK):
+            self.check()
             chunk = ids[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
             for paper_id, *row in self.db.execute(

@@ -63,6 +63,20 @@ def _md(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+def _md_link(url: str) -> str:
+    """A URL inside ``<...>``: the characters that would end or break it percent-encoded."""
+    return url.replace("<", "%3C").replace(">", "%3E").replace("\\", "%5C")
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): such a
+# text cell gets a leading apostrophe, which spreadsheets show as text and hide.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def _markdown(papers: Sequence[Paper], states: Sequence[PaperState], title: str) -> str:
     out = [
         f"# {_md(title or 'Reading list')}\n",
@@ -70,8 +84,8 @@ def _markdown(papers: Sequence[Paper], states: Sequence[PaperState], title: str)
     ]
     for paper, state in zip(papers, states, strict=True):
         name = _md(to_unicode(paper.title))
-        link = paper.page_url
-        heading = f"[{name}](<{link}>)" if link else name
+        link = paper.web_url  # only http(s) links are links (no javascript:, no file:)
+        heading = f"[{name}](<{_md_link(link)}>)" if link else name
         star = "★ " if state.starred else ""
         out.append(f"\n- {star}**{heading}**  \n")
         facts = [f for f in (_md(paper.byline), paper.published or "") if f]
@@ -91,17 +105,17 @@ def _csv(papers: Sequence[Paper], states: Sequence[PaperState]) -> str:
     for paper, state in zip(papers, states, strict=True):
         writer.writerow(
             (
-                paper.key,
-                paper.title,
-                "; ".join(paper.authors) or paper.organization or "",
+                _cell(paper.key),
+                _cell(paper.title),
+                _cell("; ".join(paper.authors) or paper.organization or ""),
                 paper.published or "",
                 paper.upvotes,
-                paper.arxiv_id or "",
-                paper.page_url or "",
+                _cell(paper.arxiv_id or ""),
+                paper.web_url or "",
                 "yes" if state.starred else "no",
                 "yes" if state.read else "no",
-                "; ".join(state.tags),
-                state.note,
+                _cell("; ".join(state.tags)),
+                _cell(state.note),
             )
         )
     return buffer.getvalue()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from papershelf.query.tree import Node, Or, replace_flag
@@ -21,6 +22,14 @@ class StateLookup(Protocol):
     def noted_keys(self) -> list[str]: ...
 
 
+class Cancelled(Exception):
+    """A filter was stopped from outside (a newer keystroke, escape, the reader closing)."""
+
+
+def _never() -> bool:
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     """The reading state and what ``is:watched`` means (the config's watch list as a tree).
@@ -31,6 +40,13 @@ class Context:
 
     state: StateLookup
     watch: Node | None = None
+    # Asked inside the loops that read papers' text; true stops the filter with Cancelled.
+    cancelled: Callable[[], bool] = field(default=_never, compare=False)
+
+    def check(self) -> None:
+        """Raise :class:`Cancelled` when the filter has been called off."""
+        if self.cancelled():
+            raise Cancelled
 
     def resolve(self, tree: Node) -> Node:
         """``tree`` with ``is:watched`` replaced by the watch list (nothing when there is none)."""

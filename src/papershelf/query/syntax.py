@@ -119,11 +119,25 @@ def _tokens(text: str) -> list[_Token]:
 # --- parser ------------------------------------------------------------------------------------
 
 
+# How deep parentheses and NOTs may nest. Every walk over a tree (evaluation, highlighting,
+# the index's plan) recurses once per level, so an unbounded depth ends in RecursionError; no
+# real query comes near this.
+MAX_NESTING = 50
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.tokens = _tokens(text)
         self.at = 0
+        self.depth = 0
+
+    def enter(self, token: _Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise QueryError(
+                f"nested too deeply: at most {MAX_NESTING} levels of parentheses and NOT", token.position
+            )
 
     def peek(self) -> _Token | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -172,14 +186,18 @@ class _Parser:
             nxt = self.peek()
             if nxt is None or nxt.kind in ("or", ")", "and"):
                 raise QueryError(f"'{token.text}' needs a word, phrase or field after it", token.position)
+            self.enter(token)
             inner = self.unary()
+            self.depth -= 1
             if inner is None:  # "-." or "-—": punctuation, ignored like any other
                 return None
             return Not(inner)
         return self.atom()
 
     def group(self, opening: _Token) -> Node:
+        self.enter(opening)
         inner = self.or_expr()
+        self.depth -= 1
         closing = self.peek()
         if closing is None or closing.kind != ")":
             raise QueryError("missing ')'", opening.position)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from papershelf.model import Paper, normalise_arxiv_id
+from papershelf.model import Paper, is_web_url, normalise_arxiv_id
 from papershelf.sources.errors import SourceError
 from papershelf.text import clean_line, clean_text, words
 
@@ -134,8 +134,9 @@ def dump_bibtex(
             fields += [Field("eprint", paper.arxiv_id), Field("archivePrefix", "arXiv")]
             if paper.categories:
                 fields.append(Field("primaryClass", paper.categories[0]))
-        url = paper.url or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else None)
-        if url:
+        arxiv_page = f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else None
+        url = paper.url if is_web_url(paper.url) else arxiv_page  # only http(s) links are links
+        if is_web_url(url):
             fields.append(Field("url", _safe(url)))
         if paper.abstract:
             fields.append(Field("abstract", _safe(paper.abstract.replace("\n\n", " "))))

@@ -64,3 +64,14 @@ def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def os_problem(path: Path, error: OSError) -> str:
+    """Why ``path`` cannot be made or written, in a few words for a one-line message: names
+    the file that stands where a folder should be (an XDG directory that is a file)."""
+    for parent in (path, *path.parents):
+        if parent.exists() or parent.is_symlink():
+            if parent != path and not parent.is_dir():
+                return f"{parent} is a file, not a folder"
+            break
+    return error.strerror or str(error)

@@ -13,6 +13,7 @@ from typing import Any
 from papershelf.store.reading import PaperState, ReadingState, StateStore
 from papershelf.store.session import Session, load_session, save_session
 from papershelf.store.undo import Step, UndoHistory
+from papershelf.store.unsaved import Unsaved, rescue
 from papershelf.store.views import SavedView, load_views, save_views, with_view
 from papershelf.store.writer import StateWriter
 
@@ -90,6 +91,20 @@ class Shelf:
     def flush(self, timeout: float = 5.0) -> bool:
         """Wait until every change so far is on disk (tests and quitting use it)."""
         return self._writer.flush(timeout) if self._writer is not None else True
+
+    def unsaved(self, timeout: float = 2.0) -> Unsaved | None:
+        """Whether the latest reading state is not on disk (:class:`~papershelf.store.unsaved.SaveStatus`):
+        after waiting for a save in progress, the last save's error, with a copy written
+        elsewhere when possible."""
+        if self._writer is None:
+            return None
+        if not self._writer.flush(timeout):
+            return Unsaved("the reading state is still being written")
+        failure = self._writer.failure
+        if failure is None:
+            return None
+        problem = getattr(failure, "strerror", None) or str(failure)
+        return Unsaved(problem, rescue(self.store.render(self.state.snapshot()), self.store.path))
 
     # -- views and session -------------------------------------------------------------------
 

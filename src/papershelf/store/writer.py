@@ -30,6 +30,7 @@ class StateWriter:
         self._pending: dict[str, PaperState] | None = None
         self._busy = False
         self._closed = False
+        self.failure: Exception | None = None  # the last save's error, until a save succeeds
         self._thread = threading.Thread(target=self._run, name="papershelf-state", daemon=True)
         self._thread.start()
 
@@ -54,7 +55,9 @@ class StateWriter:
                 self._busy = True
             try:
                 self._store.save(entries)
+                self.failure = None
             except Exception as error:  # reported, the reader keeps working
+                self.failure = error
                 if self._on_error is not None:
                     self._on_error(error)
             finally:

@@ -11,12 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from papershelf.collection import PaperCollection
 from papershelf.store.config import Config
 from papershelf.store.reading import ReadingState, StateStore
 from papershelf.store.shelf import Shelf
+from papershelf.text import plain_message, safe_message
 from papershelf.ui.opener import open_in_browser
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.main import MainScreen
@@ -71,7 +73,7 @@ class PapershelfApp(App[None]):
             self.theme = theme
         self.shelf.open(on_save_error=self._report_save_error)
         if source := self.source:
-            self.sub_title = source
+            self.sub_title = safe_message(source)  # file names: shown in the terminal title too
         for title, message in self.shelf.warnings:
             self.notify(message, title=title, severity="warning", timeout=15)
         if self._config_warning:
@@ -99,6 +101,45 @@ class PapershelfApp(App[None]):
         """
         gc.collect()
         gc.freeze()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every message is plain text, never markup: it may quote a URL, a server's error, a
+        path or a name ("[/]" would raise, "[@click=app.quit]" would be an action). Every
+        screen's ``notify`` ends here."""
+        super().notify(
+            plain_message(message),
+            title=plain_message(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    async def action_quit(self) -> None:
+        """Quit (q, ctrl+q); when changes could not be saved, ask first and say where a copy is."""
+        unsaved = self.shelf.unsaved()
+        if unsaved is None:
+            self.exit()
+            return
+        from papershelf.ui.screens.confirm import ConfirmScreen  # noqa: PLC0415
+
+        where = (
+            f"A copy of the reading state is in {unsaved.written_to}."
+            if unsaved.written_to is not None
+            else "It could not be written anywhere else either."
+        )
+        question = "Quit and lose the changes that could not be saved?"
+        detail = f"The reading state could not be saved: {unsaved.problem}. {where}"
+        self.push_screen(
+            ConfirmScreen(question, plain_message(detail)), lambda yes: self.exit() if yes else None
+        )
 
     def get_default_screen(self) -> Screen[None]:
         # The main screen is the default screen (not pushed on mount), so keys typed the moment

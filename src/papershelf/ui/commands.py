@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 from typing import Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.markup import escape
 
 Command = tuple[str, str, Callable[[], object]]  # (title, help, callback)
 
@@ -28,11 +30,12 @@ class PaperCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)
+            # Content and escaped help: a view's name or query is text, never markup.
+            yield DiscoveryHit(Content(title), callback, text=title, help=escape(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, callback in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+                yield Hit(score, matcher.highlight(title), callback, text=title, help=escape(help_text))

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from papershelf.collection import PaperCollection
 
-# Returns the reopened collection and a one-line summary; raises with a one-line reason.
-Refetcher = Callable[[], tuple[PaperCollection, str]]
+# Given "has the reader asked to stop?" (asked while it waits on the network), returns the
+# reopened collection and a one-line summary; raises with a one-line reason.
+Refetcher = Callable[[Callable[[], bool]], tuple[PaperCollection, str]]
 
 
 def library_refetcher(
@@ -17,7 +18,7 @@ def library_refetcher(
     """A refetcher for the library in ``directory`` (runs in a worker thread); ``sources`` is
     config.toml's [sources]."""
 
-    def refetch() -> tuple[PaperCollection, str]:
+    def refetch(cancelled: Callable[[], bool]) -> tuple[PaperCollection, str]:
         from papershelf.fetch.cache import ResponseCache  # noqa: PLC0415
         from papershelf.fetch.client import FetchError, SourceConfig  # noqa: PLC0415
         from papershelf.fetch.refresh import refresh  # noqa: PLC0415
@@ -27,7 +28,8 @@ def library_refetcher(
         try:
             if not library.store.fetch_specs():
                 raise FetchError("nothing was fetched into this library yet (papershelf fetch …)")
-            outcome = refresh(library, SourceConfig.from_env(base=sources), ResponseCache(cache_directory))
+            config = SourceConfig.from_env(base=sources)
+            outcome = refresh(library, config, ResponseCache(cache_directory), cancelled=cancelled)
         finally:
             library.close()
         collection = Library(directory, readonly=True).collection()

@@ -22,7 +22,7 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from papershelf.collection import PaperCollection, PaperView, Positions
-from papershelf.query.context import Context
+from papershelf.query.context import Cancelled, Context
 from papershelf.query.search import Query, next_sort
 from papershelf.query.tree import Flag, needs
 from papershelf.store.config import Config
@@ -190,11 +190,17 @@ class MainScreen(SavedViews):
     @work(thread=True, exclusive=True, group="filter")
     def _filter_in_background(self, search: Query, context: Context) -> None:
         worker = get_current_worker()
-        # A query that reads text shows its first rows as soon as they are known.
-        first = self.collection.preview(search, context)
-        if first is not None and not worker.is_cancelled:
-            self.app.call_from_thread(self._set_view, search, first, partial=True)
-        indices = self.collection.filter(search, context)
+        # A newer keystroke or escape cancels the worker: the filter's loops stop within a few
+        # hundred papers instead of reading every candidate's text to the end.
+        context = replace(context, cancelled=lambda: worker.is_cancelled)
+        try:
+            # A query that reads text shows its first rows as soon as they are known.
+            first = self.collection.preview(search, context)
+            if first is not None and not worker.is_cancelled:
+                self.app.call_from_thread(self._set_view, search, first, partial=True)
+            indices = self.collection.filter(search, context)
+        except Cancelled:
+            return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._set_view, search, indices)
 
@@ -233,8 +239,8 @@ class MainScreen(SavedViews):
     def action_back(self) -> None:
         self.set_focus(self.paper_list)
 
-    def action_quit(self) -> None:
-        self.app.exit()
+    async def action_quit(self) -> None:
+        await self.app.action_quit()  # asks first when changes could not be saved
 
     def action_focus_filter(self) -> None:
         box = self.query_one(FilterBox)
@@ -359,12 +365,15 @@ class MainScreen(SavedViews):
 
     @work(thread=True, exclusive=True, group="refetch", exit_on_error=False)
     def _refetch(self, refetcher: Refetcher) -> None:
+        worker = get_current_worker()  # cancelled when the reader closes: the fetch stops at once
         try:
-            collection, message = refetcher()
+            collection, message = refetcher(lambda: worker.is_cancelled)
         except Exception as error:  # network, server or library: said in the app, never a crash
-            self.app.call_from_thread(self._refetch_failed, str(error))
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._refetch_failed, str(error))
             return
-        self.app.call_from_thread(self._refetched, collection, message)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._refetched, collection, message)
 
     def _refetch_failed(self, message: str) -> None:
         self.fetching = False

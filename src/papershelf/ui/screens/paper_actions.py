@@ -91,8 +91,13 @@ class PaperActions(Screen[None]):
         if not paper.page_url:
             self.notify("This paper has no link to copy.", severity="warning")
             return
-        self.app.copy_to_clipboard(paper.page_url)
-        self.notify(f"Copied {paper.page_url}", timeout=3)
+        if paper.web_url is None:
+            self.notify(
+                f"Refused to copy {paper.page_url!r}: only http and https links are copied.", severity="error"
+            )
+            return
+        self.app.copy_to_clipboard(paper.web_url)
+        self.notify(f"Copied {paper.web_url}", timeout=3)
 
     def action_copy_bibtex(self) -> None:
         from papershelf.sources.bibtex import dump_bibtex  # noqa: PLC0415

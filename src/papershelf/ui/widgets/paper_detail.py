@@ -17,6 +17,19 @@ from papershelf.store.reading import PaperState
 from papershelf.ui.actions import bindings
 
 MATCH_STYLE = "bold underline"
+# The most of an abstract (or a note) drawn and highlighted: a few screens' worth, far above any
+# real abstract, so that an absurd one costs milliseconds per keystroke, not seconds.
+SHOWN_CHARACTERS = 20_000
+
+
+def _bounded(text: str, highlight: tuple[str, ...], *, latex: bool = True) -> Text:
+    """The first :data:`SHOWN_CHARACTERS` of ``text`` (LaTeX shown as Unicode when ``latex``),
+    highlighted, with a note saying how long it is when it goes on."""
+    shown = text[:SHOWN_CHARACTERS]
+    out = _highlighted(to_unicode(shown) if latex else shown, highlight)
+    if len(text) > SHOWN_CHARACTERS:
+        out.append(f"\n\n… showing the first {SHOWN_CHARACTERS:,} of {len(text):,} characters", "dim italic")
+    return out
 
 
 def _highlighted(text: str, highlight: tuple[str, ...]) -> Text:
@@ -105,10 +118,8 @@ class PaperDetail(VerticalScroll, can_focus=True):
         if state.note:
             note_text.append("Your note  ", "bold")
             note_text.append("(n edits)\n", "dim")
-            note_text.append(state.note)
+            note_text.append(_bounded(state.note, (), latex=False))
         note.update(note_text)
         note.display = bool(state.note)
-        abstract.update(
-            _highlighted(to_unicode(paper.abstract), highlight) if paper.abstract else Text("(no abstract)")
-        )
+        abstract.update(_bounded(paper.abstract, highlight) if paper.abstract else Text("(no abstract)"))
         self.scroll_home(animate=False)
