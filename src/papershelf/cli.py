@@ -95,7 +95,12 @@ def build_add_parser() -> argparse.ArgumentParser:
 
 def load_papers(files: Sequence[Path]) -> list[Paper]:
     """Papers of every file, in order, each paper once. Raises SourceError naming the bad file."""
-    return merge_papers([load_file(path) for path in files or [bundled_list()]])
+    return merge_papers([load_file(path, _skipped) for path in files or [bundled_list()]])
+
+
+def _skipped(record: SourceError) -> None:
+    """A record of a file that cannot be read (a BibTeX entry with no title): said, then skipped."""
+    error(f"{record} (skipped)")
 
 
 def error(message: str) -> None:

@@ -20,7 +20,7 @@ from papershelf.library.collection import Library
 from papershelf.library.importer import ImportReport
 from papershelf.library.store import LibraryError
 from papershelf.paths import library_dir
-from papershelf.sources import SourceError, first_line, load_file
+from papershelf.sources import SourceError, first_line, load_records
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -49,7 +49,7 @@ def _is_jsonl(path: Path) -> bool:
 def import_file(library: Library, path: Path, console: Console, workers: int | None) -> ImportReport:
     importer = library.importer()
     if not _is_jsonl(path):
-        return importer.import_papers(load_file(path))
+        return importer.import_papers(load_records(path))  # a bad BibTeX entry: one malformed
     size = path.stat().st_size
     with Progress(
         TextColumn("[bold]{task.description}"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import quote_plus, urlsplit
 
 from papershelf.text import words
@@ -20,14 +21,45 @@ def normalise_arxiv_id(value: str) -> str | None:
     return re.sub(r"v\d+$", "", value)
 
 
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def iso_date(value: object) -> str | None:
+    """``value`` if it is a real ISO date at day, month or year precision (``2024-09-06``,
+    ``2024-09``, ``2024``), else None. Never raises: this is the check every source uses."""
+    if not isinstance(value, str):
+        return None
+    match = _PARTIAL_DATE.fullmatch(value)
+    if match is None:
+        return None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    assert year is not None
+    try:
+        date(year, month or 1, day or 1)
+    except ValueError:  # month 13, day 30 of February, year 0
+        return None
+    return value
+
+
 def date_number(published: str | None) -> int | None:
-    """``"2024-09-06"`` -> ``20240906`` (what date comparisons use); None for no or a bad date."""
+    """``"2024-09-06"`` -> ``20240906`` (what date comparisons use); None for no or a bad date.
+
+    A date known only to the month or year counts as its first day (``"2017"`` -> ``20170101``),
+    so ``year:2017`` matches it and sorting by date puts it with its year.
+    """
     if not published:
         return None
     digits = published[:10].replace("-", "")
+    if len(digits) == 4:
+        digits += "0101"
+    elif len(digits) == 6:
+        digits += "01"
     if len(digits) != 8 or not digits.isdigit():
         return None
     return int(digits)
+
+
+ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross")
 
 
 def is_web_url(url: str | None) -> bool:
@@ -68,7 +100,7 @@ class Paper:
     authors: tuple[str, ...] = ()
     author_count: int | None = None
     organization: str | None = None
-    published: str | None = None  # ISO date, YYYY-MM-DD
+    published: str | None = None  # ISO date: YYYY-MM-DD, or YYYY-MM / YYYY when only that is known
     upvotes: int = 0
     arxiv_id: str | None = None
     url: str | None = None
@@ -79,6 +111,13 @@ class Paper:
     comments: int | None = None  # discussion comments (Hugging Face)
     note: str | None = None  # the authors' comment on arXiv ("19 pages, 15 figures")
     doi: str | None = None
+    venue: str | None = None  # journal, proceedings or arXiv's journal reference
+    announce: str | None = None  # arXiv listing announce type: new, cross, replace, replace-cross
+    version: int | None = None  # the arXiv version a listing announced (3 for v3)
+    ai_summary: str | None = None  # Hugging Face's machine-written summary (not the abstract)
+    ai_keywords: tuple[str, ...] = ()  # Hugging Face's machine-chosen keywords
+    project_page: str | None = None
+    github_stars: int | None = None
     key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -95,6 +134,23 @@ class Paper:
         if self.author_count is not None:
             return f"{self.author_count} author{'s' if self.author_count != 1 else ''}"
         return ""
+
+    @property
+    def date_precision(self) -> str | None:
+        """``"day"``, ``"month"`` or ``"year"``: how much of :attr:`published` is known."""
+        if not self.published:
+            return None
+        return {4: "year", 7: "month"}.get(len(self.published), "day")
+
+    @property
+    def announce_label(self) -> str | None:
+        """How an arXiv listing announced the paper: "new", "cross-list", "replaced (v3)"."""
+        if self.announce is None:
+            return None
+        if self.announce.startswith("replace"):
+            what = "replaced, cross-list" if self.announce == "replace-cross" else "replaced"
+            return f"{what} (v{self.version})" if self.version else what
+        return "cross-list" if self.announce == "cross" else self.announce
 
     @property
     def page_url(self) -> str | None:
@@ -117,4 +173,9 @@ class Paper:
         parts = [self.title, self.abstract, *self.authors]
         if self.organization:
             parts.append(self.organization)
-        return "\n".join(parts)
+        return "\n".join([*parts, *self.extra_texts])
+
+    @property
+    def extra_texts(self) -> tuple[str, ...]:
+        """Searchable texts besides title, abstract and people: the venue and HF's keywords."""
+        return (*((self.venue,) if self.venue else ()), *self.ai_keywords)

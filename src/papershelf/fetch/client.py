@@ -12,7 +12,7 @@ import httpx
 from papershelf import __version__
 from papershelf.fetch.cache import ResponseCache
 from papershelf.model import Paper
-from papershelf.sources.arxiv_atom import parse_arxiv_atom
+from papershelf.sources.arxiv_atom import api_error, parse_arxiv_atom
 from papershelf.sources.arxiv_rss import parse_arxiv_rss
 from papershelf.sources.errors import SourceError
 from papershelf.sources.hf_api import parse_hf_api
@@ -134,6 +134,9 @@ class Fetcher:
             )
             if not throttled:
                 if response.status_code >= 400:
+                    reason = api_error(response.content) if arxiv else None
+                    if reason is not None:  # a bad query: arXiv's Error entry says what is wrong
+                        raise FetchError(f"arXiv API error: {reason} (HTTP {response.status_code})")
                     raise FetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
                 return response.content
             if attempt == self.config.retries:

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from papershelf.library.index import SegmentData
-from papershelf.library.store import LibraryStore, digest, paper_to_row, row_to_paper
+from papershelf.library.store import COLUMNS, LibraryStore, digest, paper_to_row, row_to_paper
 from papershelf.model import Paper, title_key
 from papershelf.sources import reading
 from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_from_arxiv_record
@@ -92,6 +92,17 @@ def _segments(entries: list[tuple[int, Paper]]) -> tuple[SegmentData, dict[str, 
     return SegmentData.build(every), {"title": SegmentData.build(titles), "author": SegmentData.build(people)}
 
 
+_ROW_COLUMNS = [c.strip() for c in COLUMNS.split(",")]  # the order of paper_to_row()
+_INSERT = (
+    f"INSERT INTO papers (id, {', '.join(_ROW_COLUMNS)}, digest, title_key) "
+    f"VALUES ({', '.join('?' * (len(_ROW_COLUMNS) + 3))})"
+)
+_UPDATE = (
+    f"UPDATE papers SET {', '.join(f'{c} = ?' for c in _ROW_COLUMNS[1:])}, digest = ?, title_key = ? "
+    "WHERE id = ?"
+)
+
+
 def merge(stored: Paper, incoming: Paper) -> Paper:
     """A newer record of a known paper: its fields win, except where it has none."""
     return replace(
@@ -112,6 +123,13 @@ def merge(stored: Paper, incoming: Paper) -> Paper:
         comments=incoming.comments if incoming.comments is not None else stored.comments,
         note=incoming.note or stored.note,
         doi=incoming.doi or stored.doi,
+        venue=incoming.venue or stored.venue,
+        announce=incoming.announce or stored.announce,
+        version=incoming.version if incoming.version is not None else stored.version,
+        ai_summary=incoming.ai_summary or stored.ai_summary,
+        ai_keywords=incoming.ai_keywords or stored.ai_keywords,
+        project_page=incoming.project_page or stored.project_page,
+        github_stars=incoming.github_stars if incoming.github_stars is not None else stored.github_stars,
     )
 
 
@@ -158,6 +176,8 @@ def _parse_lines(lines: list[tuple[int, str]], source: str, arxiv: bool) -> Iter
             yield parse(json.loads(line), source, number)
         except json.JSONDecodeError as error:
             yield SourceError(source, f"invalid JSON: {error.msg}", number)
+        except RecursionError:
+            yield SourceError(source, "invalid JSON: nested too deeply", number)
         except SourceError as error:
             yield error
 
@@ -204,7 +224,7 @@ def read_chunks(
 def is_arxiv_snapshot(first_line: str) -> bool:
     try:
         return looks_like_arxiv_record(json.loads(first_line))
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
 
 
@@ -392,20 +412,8 @@ class Importer:
                 )
             if written:
                 with _transaction(store):
-                    store.db.executemany(
-                        "INSERT INTO papers (id, key, arxiv_id, title, abstract, authors, author_count, "
-                        "organization, published, updated, upvotes, url, source, categories, github, "
-                        "comments, note, doi, digest, title_key) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        inserts,
-                    )
-                    store.db.executemany(
-                        "UPDATE papers SET arxiv_id = ?, title = ?, abstract = ?, authors = ?, "
-                        "author_count = ?, organization = ?, published = ?, updated = ?, upvotes = ?, "
-                        "url = ?, source = ?, categories = ?, github = ?, comments = ?, note = ?, "
-                        "doi = ?, digest = ?, title_key = ? WHERE id = ?",
-                        updates,
-                    )
+                    store.db.executemany(_INSERT, inserts)
+                    store.db.executemany(_UPDATE, updates)
                     store.db.executemany(
                         "INSERT INTO segments (name, docs, postings) VALUES (?, ?, ?)", written
                     )
