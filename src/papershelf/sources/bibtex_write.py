@@ -54,7 +54,7 @@ def dump_bibtex(
         elif paper.organization:
             fields.append(Field("author", "{" + _safe(paper.organization) + "}"))
         if paper.venue:
-            fields.append(Field("journal", "{" + _safe(paper.venue) + "}"))
+            fields.append(Field("journal", _safe(paper.venue)))
         if paper.published:
             fields.append(Field("year", paper.published[:4]))
             if len(paper.published) >= 7:
