@@ -35,7 +35,9 @@ def test_snapshot_keeps_doi_journal_reference_and_comments() -> None:
     assert first.doi == "10.1103/PhysRevD.76.013009"
     assert first.venue == "Phys.Rev.D76:013009,2007"
     assert first.note == "37 pages, 15 figures; published version"
-    assert first.title == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
+    assert (
+        first.title == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
+    )
 
 
 def test_api_keeps_doi_journal_reference_and_comment() -> None:
@@ -44,7 +46,9 @@ def test_api_keeps_doi_journal_reference_and_comment() -> None:
     assert len(feed.papers) == 10
     first = feed.papers[0]
     assert first.doi == "10.1109/ICSTW55395.2022.00035"
-    assert first.venue is not None and first.venue.startswith("Artificial Intelligence in Software Testing @ 2022")
+    assert first.venue is not None and first.venue.startswith(
+        "Artificial Intelligence in Software Testing @ 2022"
+    )
     assert first.note == "Artificial Intelligence in Software Testing 2022 workshop @ ICST 2022"
 
 
