@@ -46,9 +46,8 @@ def test_api_keeps_doi_journal_reference_and_comment() -> None:
     assert len(feed.papers) == 10
     first = feed.papers[0]
     assert first.doi == "10.1109/ICSTW55395.2022.00035"
-    assert first.venue is not None and first.venue.startswith(
-        "Artificial Intelligence in Software Testing @ 2022"
-    )
+    assert first.venue is not None
+    assert first.venue.startswith("Artificial Intelligence in Software Testing @ 2022")
     assert first.note == "Artificial Intelligence in Software Testing 2022 workshop @ ICST 2022"
 
 

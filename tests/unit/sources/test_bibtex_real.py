@@ -58,7 +58,8 @@ def test_complex_jabref_library() -> None:
     papers = papers_of("jabref_complex.bib")
     bostrom = by_key_start(papers, "Extending XP practices")
     assert bostrom.authors[:3] == ("Gustav Boström", "Jaana Wäyrynen", "Marine Bodén")
-    assert bostrom.venue and bostrom.venue.startswith("SESS '06: Proceedings")
+    assert bostrom.venue
+    assert bostrom.venue.startswith("SESS '06: Proceedings")
     complex_names = by_key_start(papers, "Article with complex Authornames")
     assert complex_names.authors[0] == "Eric von Hippel"
 
@@ -149,7 +150,8 @@ def test_add_imports_the_rest_and_reports_the_bad_entry(tmp_path: Path) -> None:
     listed = run("list", "year:2015", "--format", "jsonl")
     assert listed.returncode == 0, listed.stderr
     found = [json.loads(line) for line in listed.stdout.splitlines()]
-    assert len(found) == 5 and {p["published"] for p in found} == {"2015"}
+    assert len(found) == 5
+    assert {p["published"] for p in found} == {"2015"}
     newest = run("list", "--sort", "date", "--format", "jsonl", "--limit", "1")
     assert json.loads(newest.stdout)["published"] == "2016"
 
@@ -159,4 +161,5 @@ def test_only_a_file_with_nothing_usable_exits_2(tmp_path: Path) -> None:
     bib.write_text("@misc{a,\n  author = {X}\n}\n")
     result = run(str(bib), "-o", str(tmp_path / "out.jsonl"))
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "no usable BibTeX entry" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "no usable BibTeX entry" in result.stderr

@@ -19,18 +19,22 @@ def test_2024_shape_title_reflowed_and_abstract_from_the_paper() -> None:
     assert "\n" not in paper.abstract
     assert (paper.upvotes, paper.comments, paper.published) == (17, 2, "2024-07-18")
     assert paper.authors[:2] == ("Minyang Tian", "Luyu Gao")
-    assert paper.ai_summary is None and paper.ai_keywords == () and paper.github_stars is None
+    assert paper.ai_summary is None
+    assert paper.ai_keywords == ()
+    assert paper.github_stars is None
 
 
 def test_2026_shape_keeps_organization_ai_summary_keywords_stars_and_project_page() -> None:
     (paper,) = parse_hf_api((FIXTURES / "hf_daily_papers_2026.json").read_bytes()).papers
     assert paper.key == "arxiv:2602.23229"
     assert paper.organization == "Multimedia and Human Understanding Group"
-    assert paper.ai_summary is not None and paper.ai_summary.startswith("Large Multimodal Models demonstrate")
+    assert paper.ai_summary is not None
+    assert paper.ai_summary.startswith("Large Multimodal Models demonstrate")
     assert paper.abstract.startswith(
         "Which multimodal model should we use"
     )  # the abstract stays the abstract
-    assert "CIRCLE" in paper.ai_keywords and len(paper.ai_keywords) == 9
+    assert "CIRCLE" in paper.ai_keywords
+    assert len(paper.ai_keywords) == 9
     assert paper.github == "https://github.com/marco-garosi/CIRCLE"
     assert paper.github_stars == 9
     assert paper.project_page == "https://circle-lmm.github.io/"

@@ -39,14 +39,15 @@ def test_a_page_date_the_calendar_lacks_keeps_the_paper_without_a_date() -> None
 @pytest.mark.parametrize("depth", [990, 100_000])
 def test_deeply_nested_json_is_a_source_error(depth: int) -> None:
     nested = "[" * depth + "]" * depth
-    with pytest.raises(SourceError, match="nested too deeply|expected|invalid JSON"):
+    with pytest.raises(SourceError, match=r"nested too deeply|expected|invalid JSON"):
         parse_jsonl(nested, "deep.json")
     with pytest.raises(SourceError):
         parse_text('{"title": "ok"}\n' + "[" * depth + "\n", "deep.jsonl")
     try:  # nested lists may decode (then the item is skipped) or be too deep: never RecursionError
-        assert parse_hf_api(nested, "daily_papers").papers == []
+        outcome = str(parse_hf_api(nested, "daily_papers").papers)
     except SourceError as error:
-        assert "nested too deeply" in str(error)
+        outcome = str(error)
+    assert outcome == "[]" or "nested too deeply" in outcome
 
 
 def test_a_version_date_with_a_20_digit_year_is_no_date() -> None:
@@ -54,7 +55,8 @@ def test_a_version_date_with_a_20_digit_year_is_no_date() -> None:
     record["versions"][0]["created"] = "Mon, 2 Apr 99999999999999999999 19:18:42 GMT"
     record["update_date"] = "99999999999999999999-01-01"
     paper = paper_from_arxiv_record(record, "snapshot.jsonl", 1)
-    assert paper.published is None and paper.updated is None
+    assert paper.published is None
+    assert paper.updated is None
 
 
 def test_hf_authors_of_the_wrong_type_and_huge_counts() -> None:
@@ -71,7 +73,8 @@ def test_a_non_numeric_total_results_is_no_total(total: str) -> None:
     start = body.index("<opensearch:totalResults>") + len("<opensearch:totalResults>")
     end = body.index("</opensearch:totalResults>")
     feed = parse_arxiv_atom(body[:start] + total + body[end:])
-    assert feed.total is None and len(feed.papers) == 10
+    assert feed.total is None
+    assert len(feed.papers) == 10
 
 
 def test_upvotes_beyond_what_the_library_stores_is_a_bad_record() -> None:
