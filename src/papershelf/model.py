@@ -29,6 +29,11 @@ def iso_date(value: object) -> str | None:
     ``2024-09``, ``2024``), else None. Never raises: this is the check every source uses."""
     if not isinstance(value, str):
         return None
+    if len(value) == 10 and value.isascii():  # the common case, checked in C
+        try:
+            return value if date.fromisoformat(value).isoformat() == value else None
+        except ValueError:
+            return None
     match = _PARTIAL_DATE.fullmatch(value)
     if match is None:
         return None
