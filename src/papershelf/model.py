@@ -65,6 +65,22 @@ def date_number(published: str | None) -> int | None:
 
 
 ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross")
+# Query flags answered by the paper itself (``is:new``, ``has:code``), not by the reading state:
+# the announce types each matches, or None for "has a code repository".
+PAPER_FLAGS: dict[str, tuple[str, ...] | None] = {
+    "new": ("new", "cross"),  # first announcements: new here, or cross-listed here
+    "replaced": ("replace", "replace-cross"),  # a new version of a paper announced before
+    "crosslisted": ("cross", "replace-cross"),  # primary category elsewhere
+    "code": None,
+}
+
+
+def paper_flag(paper: Paper, name: str) -> bool:
+    """Whether ``paper`` has the flag ``name`` of :data:`PAPER_FLAGS`."""
+    announces = PAPER_FLAGS[name]
+    if announces is None:
+        return paper.github is not None
+    return paper.announce in announces
 
 
 def is_web_url(url: str | None) -> bool:
