@@ -86,7 +86,8 @@ def _segments(entries: list[tuple[int, Paper]]) -> tuple[SegmentData, dict[str, 
     every, titles, people = [], [], []
     for position, paper in entries:
         title, names = field_words(paper)
-        every.append((position, index_words(paper.abstract) | title | names))
+        extra = index_words(" ".join(paper.extra_texts)) if paper.extra_texts else set()
+        every.append((position, index_words(paper.abstract) | title | names | extra))
         titles.append((position, title))
         people.append((position, names))
     return SegmentData.build(every), {"title": SegmentData.build(titles), "author": SegmentData.build(people)}
