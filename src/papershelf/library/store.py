@@ -134,7 +134,7 @@ def paper_to_row(paper: Paper) -> tuple[object, ...]:
         paper.announce,
         paper.version,
         paper.ai_summary,
-        json.dumps(list(paper.ai_keywords), ensure_ascii=False),
+        json.dumps(list(paper.ai_keywords), ensure_ascii=False) if paper.ai_keywords else "[]",
         paper.project_page,
         paper.github_stars,
     )
