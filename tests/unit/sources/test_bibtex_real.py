@@ -163,3 +163,14 @@ def test_only_a_file_with_nothing_usable_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "no usable BibTeX entry" in result.stderr
+
+
+def test_opening_a_file_says_which_entry_was_skipped(tmp_path: Path) -> None:
+    bib = tmp_path / "pubs.bib"
+    bib.write_text("@misc{ok, title = {Fine}, year = 2001}\n\n@misc{WOO-20,\n  author = {Woo, A.}\n}\n")
+    out = tmp_path / "out.jsonl"
+    result = run(str(bib), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"papershelf: {bib}:3: entry 'WOO-20' has no title (skipped)\n"
+    (line,) = out.read_text().splitlines()
+    assert json.loads(line)["published"] == "2001"
