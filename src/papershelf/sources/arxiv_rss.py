@@ -78,6 +78,10 @@ def parse_arxiv_rss(data: bytes | str, source: str = "<response>") -> tuple[list
             skipped += 1
             continue
         creators = clean_line(item.findtext(f"{DC}creator") or "")
+        if "\\" in creators or "{" in creators:  # arXiv writes some names in LaTeX: M{\o}lmer
+            from papershelf.sources.bibtex import decode_latex  # noqa: PLC0415 - rarely needed
+
+            creators = decode_latex(creators)
         try:
             paper = build_paper(
                 title=title,

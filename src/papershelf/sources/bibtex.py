@@ -121,7 +121,7 @@ def _middlewares() -> tuple[Any, Any]:
     return stack, m.LatexDecodingMiddleware()
 
 
-def _decode(value: str) -> str:
+def decode_latex(value: str) -> str:
     """LaTeX -> text with bibtexparser's LaTeX middleware (for values it does not reach)."""
     text, error = _middlewares()[1]._transform_python_value_string(value)
     return str(text) if not error else value
@@ -138,9 +138,9 @@ def _text(fields: dict[str, Any], name: str) -> str:
 
 def _names(value: Any) -> list[str]:
     if isinstance(value, str):
-        return [_decode(value)] if value.strip() else []
+        return [decode_latex(value)] if value.strip() else []
     if isinstance(value, list):
-        return [_decode(n) for n in value if isinstance(n, str)]
+        return [decode_latex(n) for n in value if isinstance(n, str)]
     return []
 
 

@@ -2,15 +2,16 @@
 
 Every source module calls :func:`build_paper`: text fields are cleaned here (control characters
 and escape sequences removed, whitespace collapsed, hard-wrapped text re-flowed), dates are
-checked (day, month or year precision), counts are bounded to what the library can store, and
-links that are not http(s) are dropped. A source only decides which of its fields goes where.
+checked (day, month or year precision), counts are bounded to what the library can store, the
+arXiv id and the announce type are checked, and links to code and project pages that are not
+http(s) are dropped. A source only decides which of its fields goes where.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from papershelf.model import Paper, is_web_url, iso_date
+from papershelf.model import ANNOUNCE_TYPES, Paper, is_web_url, iso_date, normalise_arxiv_id
 from papershelf.text import clean_line, clean_text
 
 # SQLite stores integers as signed 64-bit: a larger count ("upvotes": 10**23) cannot be kept.
@@ -89,7 +90,7 @@ def build_paper(
         published=iso_date(published),
         updated=iso_date(updated),
         upvotes=count(upvotes) or 0,
-        arxiv_id=arxiv_id,
+        arxiv_id=normalise_arxiv_id(arxiv_id) if arxiv_id else None,
         url=_line(url),
         source=clean_line(source),
         categories=_names(categories),
@@ -98,7 +99,7 @@ def build_paper(
         note=_line(note),
         doi=_line(doi),
         venue=_line(venue),
-        announce=announce,
+        announce=announce if announce in ANNOUNCE_TYPES else None,
         version=count(version),
         ai_summary=(clean_text(ai_summary) or None) if ai_summary else None,
         ai_keywords=_names(ai_keywords),

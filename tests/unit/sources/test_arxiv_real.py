@@ -97,6 +97,7 @@ def test_rss_announce_types_versions_doi_and_journal_reference() -> None:
     prb = by_id["2403.13790"]
     assert prb.doi == "10.1103/PhysRevB.111.144313"
     assert prb.venue == "Phys. Rev. B 111, 144313 (2025)"
+    assert "Klaus Mølmer" in prb.authors  # the feed writes "Klaus M{\\o}lmer"
 
 
 def test_rss_error_feed_is_an_error_with_its_reason(server: FixtureServer) -> None:
