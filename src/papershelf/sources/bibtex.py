@@ -36,6 +36,7 @@ __all__ = ["citation_key", "dump_bibtex", "looks_like_bibtex", "parse_bibtex"]
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s/?#]+?)(?:\.pdf)?(?:[?#]|$)", re.I)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # One part of a "#" concatenation: "quoted", {braced}, a number or a macro name.
+_INLINE_MATH = re.compile(r"\\\((.*?)\\\)", re.S)  # \( … \) -> $ … $, the math papershelf shows
 _PART = re.compile(r'\s*(?:"([^"]*)"|\{((?:[^{}]|\{[^{}]*\})*)\}|([^\s#"{}]+))\s*(?:#|$)')
 
 
@@ -185,8 +186,8 @@ def _paper(entry: Entry, source: str) -> Paper:
     url = _text(fields, "url") or (f"https://doi.org/{doi}" if doi else None)
     venue = _text(fields, "journal") or _text(fields, "booktitle")
     return build_paper(
-        title=_text(fields, "title"),
-        abstract=_text(fields, "abstract"),
+        title=_INLINE_MATH.sub(r"$\1$", _text(fields, "title")),
+        abstract=_INLINE_MATH.sub(r"$\1$", _text(fields, "abstract")),
         authors=_names(fields.get("author")),
         published=_date(fields),
         arxiv_id=_arxiv_id(fields),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from papershelf.latex import to_unicode
 from papershelf.model import Paper, date_number
 from papershelf.sources import SourceError, load_file, parse_records, parse_text
 from papershelf.sources.bibtex import dump_bibtex, parse_bibtex
@@ -35,6 +36,9 @@ def test_accents_and_latex_are_decoded_in_a_real_publication_list() -> None:
     # Math stays LaTeX (shown as Unicode by papershelf.latex); nothing else is left as source.
     texts = [re.sub(r"\$[^$]*\$|\\\(.*?\\\)", "", p.title) for p in papers] + sorted(names)
     assert not [t for t in texts if "\\" in t or "{" in t or "}" in t]
+    radix = by_key_start(papers, "Pipelined Radix")
+    assert radix.title == "Pipelined Radix-2${}^{\\mbox{k}}$ Feedforward FFT Architectures"  # was \(…\)
+    assert to_unicode(radix.title) == "Pipelined Radix-2ᵏ Feedforward FFT Architectures"
     cordic = by_key_start(papers, "CORDIC")
     assert cordic.title == "CORDIC II: A New Improved CORDIC Algorithm"  # protecting braces gone
     assert cordic.venue == "IEEE Trans. on Circuits and Systems"
