@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from papershelf.library.index import SegmentData
-from papershelf.library.store import COLUMNS, LibraryStore, digest, paper_to_row, row_to_paper
+from papershelf.library.store import INSERT, UPDATE, LibraryStore, digest, paper_to_row, row_to_paper
 from papershelf.model import Paper, title_key
 from papershelf.sources import reading
 from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_from_arxiv_record
@@ -91,17 +91,6 @@ def _segments(entries: list[tuple[int, Paper]]) -> tuple[SegmentData, dict[str, 
         titles.append((position, title))
         people.append((position, names))
     return SegmentData.build(every), {"title": SegmentData.build(titles), "author": SegmentData.build(people)}
-
-
-_ROW_COLUMNS = [c.strip() for c in COLUMNS.split(",")]  # the order of paper_to_row()
-_INSERT = (
-    f"INSERT INTO papers (id, {', '.join(_ROW_COLUMNS)}, digest, title_key) "
-    f"VALUES ({', '.join('?' * (len(_ROW_COLUMNS) + 3))})"
-)
-_UPDATE = (
-    f"UPDATE papers SET {', '.join(f'{c} = ?' for c in _ROW_COLUMNS[1:])}, digest = ?, title_key = ? "
-    "WHERE id = ?"
-)
 
 
 def merge(stored: Paper, incoming: Paper) -> Paper:
@@ -413,8 +402,8 @@ class Importer:
                 )
             if written:
                 with _transaction(store):
-                    store.db.executemany(_INSERT, inserts)
-                    store.db.executemany(_UPDATE, updates)
+                    store.db.executemany(INSERT, inserts)
+                    store.db.executemany(UPDATE, updates)
                     store.db.executemany(
                         "INSERT INTO segments (name, docs, postings) VALUES (?, ?, ?)", written
                     )

@@ -62,6 +62,16 @@ COLUMNS = (
     "upvotes, url, source, categories, github, comments, note, doi, "
     "venue, announce, version, ai_summary, ai_keywords, project_page, github_stars"
 )
+_ROW_COLUMNS = [c.strip() for c in COLUMNS.split(",")]  # the order of paper_to_row()
+# (id, *paper_to_row(), digest, title_key) and (*paper_to_row()[1:], digest, title_key, id):
+INSERT = (
+    f"INSERT INTO papers (id, {', '.join(_ROW_COLUMNS)}, digest, title_key) "
+    f"VALUES ({', '.join('?' * (len(_ROW_COLUMNS) + 3))})"
+)
+UPDATE = (
+    f"UPDATE papers SET {', '.join(f'{c} = ?' for c in _ROW_COLUMNS[1:])}, digest = ?, title_key = ? "
+    "WHERE id = ?"
+)
 # Columns added after the first libraries were written: added to an older library on opening.
 ADDED_COLUMNS = (
     ("venue", "TEXT"),
