@@ -13,7 +13,7 @@ from papershelf import __version__
 from papershelf.fetch.cache import ResponseCache
 from papershelf.model import Paper
 from papershelf.sources.arxiv_atom import api_error, parse_arxiv_atom
-from papershelf.sources.arxiv_rss import parse_arxiv_rss
+from papershelf.sources.arxiv_rss import feed_error, parse_arxiv_rss
 from papershelf.sources.errors import SourceError
 from papershelf.sources.hf_api import parse_hf_api
 
@@ -137,6 +137,9 @@ class Fetcher:
                     reason = api_error(response.content) if arxiv else None
                     if reason is not None:  # a bad query: arXiv's Error entry says what is wrong
                         raise FetchError(f"arXiv API error: {reason} (HTTP {response.status_code})")
+                    reason = feed_error(response.content) if arxiv else None
+                    if reason is not None:  # an unknown category: the feed's channel says why
+                        raise FetchError(f"arXiv feed error: {reason} (HTTP {response.status_code})")
                     raise FetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
                 return response.content
             if attempt == self.config.retries:

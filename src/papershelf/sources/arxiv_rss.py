@@ -39,6 +39,22 @@ def _date(value: str) -> str | None:
         return None
 
 
+def _feed_error(channel: Element) -> str | None:
+    if not clean_line(channel.findtext("title") or "").startswith("Feed error for query"):
+        return None
+    return clean_line(channel.findtext("description") or "") or "the feed was refused"
+
+
+def feed_error(data: bytes | str) -> str | None:
+    """The reason of an arXiv ``Feed error for query`` channel in ``data``, or None when ``data``
+    is not one (arXiv's feed code sends it with HTTP 400; it has been seen with 200 too)."""
+    try:
+        channel = ElementTree.fromstring(data).find("channel")
+    except (ElementTree.ParseError, DefusedXmlException, ValueError):
+        return None
+    return _feed_error(channel) if channel is not None else None
+
+
 def _announce(item: Element, described: str | None) -> str | None:
     value = clean_line(item.findtext(f"{ARXIV}announce_type") or described or "")
     return value if value in ANNOUNCE_TYPES else None
@@ -61,8 +77,8 @@ def parse_arxiv_rss(data: bytes | str, source: str = "<response>") -> tuple[list
     channel = root.find("channel")
     if root.tag != "rss" or channel is None:
         raise SourceError(source, "not an RSS feed")
-    if clean_line(channel.findtext("title") or "").startswith("Feed error for query"):
-        reason = clean_line(channel.findtext("description") or "") or "the feed was refused"
+    reason = _feed_error(channel)
+    if reason is not None:
         raise SourceError(source, f"arXiv feed error: {reason}")
     papers: list[Paper] = []
     skipped = 0

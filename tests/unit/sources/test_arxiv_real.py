@@ -109,3 +109,8 @@ def test_rss_error_feed_is_an_error_with_its_reason(server: FixtureServer) -> No
     (line,) = result.stderr.strip().splitlines()
     assert "Bad archive 'astroph'" in line
     assert result.stdout == ""
+    # arXiv's feed code sends the error channel with HTTP 400: the reason is said all the same.
+    server.route("/rss/astroph", Reply.fixture("arxiv_rss_feed_error.xml", status=400))
+    config = SourceConfig(server.url, server.url, server.url, arxiv_interval=0.0)
+    with pytest.raises(FetchError, match=r"^arXiv feed error: Bad archive 'astroph'\..*\(HTTP 400\)$"):
+        Fetcher(config).arxiv_rss(["astroph"])
