@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TypeGuard
 from urllib.parse import quote_plus, urlsplit
 
@@ -15,7 +16,19 @@ MAX_ABSTRACT = 100_000  # characters; arXiv caps abstracts at 1,920
 MAX_LINE = 2_000  # a title, a name, a URL, a note
 MAX_AUTHORS = 10_000  # the largest collaborations sign with ~5,000 names
 MAX_CATEGORIES = 100
-_LINE_FIELDS = ("organization", "published", "updated", "arxiv_id", "url", "github", "note", "doi")
+_LINE_FIELDS = (
+    "organization",
+    "published",
+    "updated",
+    "arxiv_id",
+    "url",
+    "github",
+    "note",
+    "doi",
+    "venue",
+    "announce",
+    "project_page",
+)
 
 # New-style (2401.12345, optionally with a version) and old-style (hep-th/9901001) arXiv ids.
 _ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
@@ -29,14 +42,66 @@ def normalise_arxiv_id(value: str) -> str | None:
     return re.sub(r"v\d+$", "", value)
 
 
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def iso_date(value: object) -> str | None:
+    """``value`` if it is a real ISO date at day, month or year precision (``2024-09-06``,
+    ``2024-09``, ``2024``), else None. Never raises: this is the check every source uses."""
+    if not isinstance(value, str):
+        return None
+    if len(value) == 10 and value.isascii():  # the common case, checked in C
+        try:
+            return value if date.fromisoformat(value).isoformat() == value else None
+        except ValueError:
+            return None
+    match = _PARTIAL_DATE.fullmatch(value)
+    if match is None:
+        return None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    assert year is not None
+    try:
+        date(year, month or 1, day or 1)
+    except ValueError:  # month 13, day 30 of February, year 0
+        return None
+    return value
+
+
 def date_number(published: str | None) -> int | None:
-    """``"2024-09-06"`` -> ``20240906`` (what date comparisons use); None for no or a bad date."""
+    """``"2024-09-06"`` -> ``20240906`` (what date comparisons use); None for no or a bad date.
+
+    A date known only to the month or year counts as its first day (``"2017"`` -> ``20170101``),
+    so ``year:2017`` matches it and sorting by date puts it with its year.
+    """
     if not published:
         return None
     digits = published[:10].replace("-", "")
+    if len(digits) == 4:
+        digits += "0101"
+    elif len(digits) == 6:
+        digits += "01"
     if len(digits) != 8 or not digits.isdigit():
         return None
     return int(digits)
+
+
+ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross")
+# Query flags answered by the paper itself (``is:new``, ``has:code``), not by the reading state:
+# the announce types each matches, or None for "has a code repository".
+PAPER_FLAGS: dict[str, tuple[str, ...] | None] = {
+    "new": ("new", "cross"),  # first announcements: new here, or cross-listed here
+    "replaced": ("replace", "replace-cross"),  # a new version of a paper announced before
+    "crosslisted": ("cross", "replace-cross"),  # primary category elsewhere
+    "code": None,
+}
+
+
+def paper_flag(paper: Paper, name: str) -> bool:
+    """Whether ``paper`` has the flag ``name`` of :data:`PAPER_FLAGS`."""
+    announces = PAPER_FLAGS[name]
+    if announces is None:
+        return paper.github is not None
+    return paper.announce in announces
 
 
 def is_web_url(url: str | None) -> TypeGuard[str]:
@@ -72,6 +137,10 @@ def _safe_lines(values: tuple[str, ...], count: int, *, words: bool = False) -> 
     return tuple(value for value in cleaned if value)[:count]
 
 
+def _is_safe_text(text: str) -> bool:
+    return len(text) <= MAX_ABSTRACT and is_clean_text(text)
+
+
 @dataclass(frozen=True, slots=True)
 class Paper:
     """One paper, as read from a source. Immutable; reading state lives elsewhere.
@@ -86,7 +155,7 @@ class Paper:
     authors: tuple[str, ...] = ()
     author_count: int | None = None
     organization: str | None = None
-    published: str | None = None  # ISO date, YYYY-MM-DD
+    published: str | None = None  # ISO date: YYYY-MM-DD, or YYYY-MM / YYYY when only that is known
     upvotes: int = 0
     arxiv_id: str | None = None
     url: str | None = None
@@ -97,14 +166,24 @@ class Paper:
     comments: int | None = None  # discussion comments (Hugging Face)
     note: str | None = None  # the authors' comment on arXiv ("19 pages, 15 figures")
     doi: str | None = None
+    venue: str | None = None  # journal, proceedings or arXiv's journal reference
+    announce: str | None = None  # arXiv listing announce type: new, cross, replace, replace-cross
+    version: int | None = None  # the arXiv version a listing announced (3 for v3)
+    ai_summary: str | None = None  # Hugging Face's machine-written summary (not the abstract)
+    ai_keywords: tuple[str, ...] = ()  # Hugging Face's machine-chosen keywords
+    project_page: str | None = None
+    github_stars: int | None = None
     key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         optional = (
             self.organization, self.published, self.updated, self.arxiv_id,
-            self.url, self.github, self.note, self.doi,
+            self.url, self.github, self.note, self.doi, self.venue, self.announce, self.project_page,
         )  # fmt: skip
-        lines = (self.title, self.source, self.key, *self.authors, *self.categories, *filter(None, optional))
+        lines = (
+            self.title, self.source, self.key, *self.authors, *self.categories, *self.ai_keywords,
+            *filter(None, optional),
+        )  # fmt: skip
         joined = " ".join(lines)
         clean = (
             is_clean_line(joined)
@@ -112,8 +191,13 @@ class Paper:
             and len(self.authors) <= MAX_AUTHORS
             and len(self.categories) <= MAX_CATEGORIES
             and " " not in "".join(self.categories)
+            and len(self.ai_keywords) <= MAX_CATEGORIES
             and len(self.abstract) <= MAX_ABSTRACT
             and is_clean_text(self.abstract)
+            and (
+                self.ai_summary is None
+                or (len(self.ai_summary) <= MAX_ABSTRACT and is_clean_text(self.ai_summary))
+            )
         )
         if not clean:
             self._make_safe(optional)
@@ -130,6 +214,9 @@ class Paper:
             put(self, name, None if value is None else safe_line(value, MAX_LINE) or None)
         put(self, "authors", _safe_lines(self.authors, MAX_AUTHORS))
         put(self, "categories", _safe_lines(self.categories, MAX_CATEGORIES, words=True))
+        put(self, "ai_keywords", _safe_lines(self.ai_keywords, MAX_CATEGORIES))
+        if self.ai_summary is not None:
+            put(self, "ai_summary", safe_text(self.ai_summary, MAX_ABSTRACT) or None)
 
     @property
     def byline(self) -> str:
@@ -141,6 +228,23 @@ class Paper:
         if self.author_count is not None:
             return f"{self.author_count} author{'s' if self.author_count != 1 else ''}"
         return ""
+
+    @property
+    def date_precision(self) -> str | None:
+        """``"day"``, ``"month"`` or ``"year"``: how much of :attr:`published` is known."""
+        if not self.published:
+            return None
+        return {4: "year", 7: "month"}.get(len(self.published), "day")
+
+    @property
+    def announce_label(self) -> str | None:
+        """How an arXiv listing announced the paper: "new", "cross-list", "replaced (v3)"."""
+        if self.announce is None:
+            return None
+        if self.announce.startswith("replace"):
+            what = "replaced, cross-list" if self.announce == "replace-cross" else "replaced"
+            return f"{what} (v{self.version})" if self.version else what
+        return "cross-list" if self.announce == "cross" else self.announce
 
     @property
     def page_url(self) -> str | None:
@@ -169,4 +273,9 @@ class Paper:
         parts = [self.title, self.abstract, *self.authors]
         if self.organization:
             parts.append(self.organization)
-        return "\n".join(parts)
+        return "\n".join([*parts, *self.extra_texts])
+
+    @property
+    def extra_texts(self) -> tuple[str, ...]:
+        """Searchable texts besides title, abstract and people: the venue and HF's keywords."""
+        return (*((self.venue,) if self.venue else ()), *self.ai_keywords)

@@ -3,6 +3,7 @@ state (read-only) and running a query."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 from enum import IntEnum
@@ -15,7 +16,7 @@ from papershelf.model import Paper
 from papershelf.query.context import Context
 from papershelf.query.search import Query
 from papershelf.query.tree import QueryError
-from papershelf.sources import load_file
+from papershelf.sources import SourceError, load_file
 from papershelf.store.paths import bundled_list, library_dir, state_cache_path, state_path
 from papershelf.store.reading import ReadingState, StateStore
 
@@ -34,9 +35,45 @@ def error(message: str) -> None:
     print(f"papershelf: {message}", file=sys.stderr)
 
 
+def parse_query_args(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace:
+    """``argv`` parsed by ``parser``, with every argument that is not one of its options (or an
+    option's value) a query word in ``query``, even one starting with "-": ``papershelf list
+    -diffusion`` is the query ``-diffusion``, no ``--`` needed."""
+    takes_value = {
+        option: action.nargs != 0 for action in parser._actions for option in action.option_strings
+    }
+    options: list[str] = []
+    words: list[str] = []
+    rest = iter(argv)
+    for arg in rest:
+        if arg == "--":
+            words.extend(rest)
+            break
+        name = arg.split("=", 1)[0]
+        if name.startswith("--") and name not in takes_value:  # a unique abbreviation: --form
+            matches = [option for option in takes_value if option.startswith(name)]
+            name = matches[0] if len(matches) == 1 else name
+        if name not in takes_value:
+            words.append(arg)
+            continue
+        options.append(arg)
+        if takes_value[name] and "=" not in arg:
+            value = next(rest, None)
+            if value is not None:
+                options.append(value)
+    args = parser.parse_args(options)
+    args.query = words
+    return args
+
+
 def load_papers(files: Sequence[Path]) -> list[Paper]:
     """Papers of every file, in order, each paper once. Raises SourceError naming the bad file."""
-    return merge_papers([load_file(path) for path in files or [bundled_list()]])
+    return merge_papers([load_file(path, _skipped) for path in files or [bundled_list()]])
+
+
+def _skipped(record: SourceError) -> None:
+    """A record of a file that cannot be read (a BibTeX entry with no title): said, then skipped."""
+    error(f"{record} (skipped)")
 
 
 def open_library() -> PaperCollection | None:

@@ -20,7 +20,7 @@ from papershelf.cli._common import ExitCode
 from papershelf.library.importer import ImportReport
 from papershelf.library.library import Library
 from papershelf.library.store import LibraryError
-from papershelf.sources import SourceError, first_line, load_file
+from papershelf.sources import SourceError, first_line, load_records
 from papershelf.store.files import os_problem
 from papershelf.store.paths import library_dir
 
@@ -48,7 +48,7 @@ def _is_jsonl(path: Path) -> bool:
 def import_file(library: Library, path: Path, console: Console, workers: int | None) -> ImportReport:
     importer = library.importer()
     if not _is_jsonl(path):
-        return importer.import_papers(load_file(path))
+        return importer.import_papers(load_records(path))  # a bad BibTeX entry: one malformed
     size = path.stat().st_size
     with Progress(
         TextColumn("[bold]{task.description}"),

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from papershelf.cli._common import ExitCode, load_papers, load_state, matching, open_library
+from papershelf.cli._common import ExitCode, load_papers, load_state, matching, open_library, parse_query_args
 from papershelf.collection import PaperCollection
 from papershelf.output.export import FORMATS, export_text
 from papershelf.query.context import Context
@@ -34,7 +34,7 @@ def run_export(argv: Sequence[str]) -> int:
     from papershelf.cli.config import config_or_exit  # noqa: PLC0415
     from papershelf.collection.memory import InMemoryCollection  # noqa: PLC0415
 
-    args = build_export_parser().parse_args(argv)
+    args = parse_query_args(build_export_parser(), argv)
     config = config_or_exit()
     if isinstance(config, int):
         return config

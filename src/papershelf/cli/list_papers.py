@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from papershelf.cli._common import ExitCode, load_state, matching, open_library
+from papershelf.cli._common import ExitCode, load_state, matching, open_library, parse_query_args
 from papershelf.query.context import Context
 from papershelf.query.search import SORTS, Query
 from papershelf.sources.jsonl import paper_to_dict
@@ -32,7 +32,7 @@ def build_list_parser() -> argparse.ArgumentParser:
 
 
 def run_list(argv: Sequence[str]) -> int:
-    args = build_list_parser().parse_args(argv)
+    args = parse_query_args(build_list_parser(), argv)
     from papershelf.cli.config import config_or_exit  # noqa: PLC0415
 
     config = config_or_exit()

@@ -24,8 +24,8 @@ import httpx
 from papershelf import __version__
 from papershelf.fetch.cache import ResponseCache
 from papershelf.model import Paper
-from papershelf.sources.arxiv_atom import parse_arxiv_atom
-from papershelf.sources.arxiv_rss import parse_arxiv_rss
+from papershelf.sources.arxiv_atom import api_error, parse_arxiv_atom
+from papershelf.sources.arxiv_rss import feed_error, parse_arxiv_rss
 from papershelf.sources.errors import SourceError
 from papershelf.sources.hf_api import parse_hf_api
 from papershelf.text import safe_message
@@ -201,6 +201,12 @@ class Fetcher:
             throttled = answer.status in RETRY_STATUS or (arxiv and answer.body.strip() == b"Rate exceeded.")
             if not throttled:
                 if answer.status >= 400:
+                    reason = api_error(answer.body) if arxiv else None
+                    if reason is not None:  # a bad query: arXiv's Error entry says what is wrong
+                        raise FetchError(f"arXiv API error: {reason} (HTTP {answer.status})")
+                    reason = feed_error(answer.body) if arxiv else None
+                    if reason is not None:  # an unknown category: the feed's channel says why
+                        raise FetchError(f"arXiv feed error: {reason} (HTTP {answer.status})")
                     raise FetchError(f"{url}: HTTP {answer.status} {answer.reason}")
                 return answer.body
             if attempt == self.config.retries:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from papershelf.model import PAPER_FLAGS
 from papershelf.query.compiled import TextMatcher, joined_index, phrase_pattern, word_index
 from papershelf.query.context import StateLookup
 from papershelf.query.reference import flag_matches
@@ -40,7 +41,15 @@ _COLUMNS = {
     "title": "title",
     "abstract": "abstract",
     "author": "authors, organization",
-    "any": "title, abstract, authors, organization",
+    "venue": "venue",
+    "any": "title, abstract, authors, organization, venue, ai_keywords",
+}
+# Flags the papers answer themselves (is:new, has:code), as SQL conditions.
+_PAPER_FLAGS = {
+    name: "github IS NOT NULL"
+    if announces is None
+    else f"announce IN ({', '.join(repr(a) for a in announces)})"
+    for name, announces in PAPER_FLAGS.items()
 }
 
 
@@ -73,14 +82,19 @@ def _row_matches(
     Title and abstract first; the authors are only parsed when every prefix occurs somewhere in
     their folded JSON text (one substring test each, instead of a fold per author).
     """
+    if field == "venue":
+        return bool(row[0]) and matches(fold(str(row[0])))
     if field != "author" and matches(fold(str(row[0]))):
         return True
     if field in ("title", "abstract"):
         return False
     if field == "any":
-        if matches(fold(str(row[1]))):
+        venue, keywords = row[4], str(row[5] or "[]")
+        if matches(fold(str(row[1]))) or (venue and matches(fold(str(venue)))):
             return True
-        row = row[2:]
+        if keywords != "[]" and any(matches(fold(k)) for k in json.loads(keywords)):
+            return True
+        row = row[2:4]
     if not people_too:
         return False
     authors, organization = str(row[0]), row[1]
@@ -280,6 +294,14 @@ class LibraryEvaluator:
         return result
 
     def _flag(self, name: str) -> BoolArray:
+        if name in _PAPER_FLAGS:
+            result = np.zeros(self.size, dtype=np.bool_)
+            ids = [
+                paper_id
+                for (paper_id,) in self.db.execute(f"SELECT id FROM papers WHERE {_PAPER_FLAGS[name]}")
+            ]
+            result[np.asarray(ids, dtype=np.int64) - 1] = True
+            return result
         state = self.state
         if name in ("read", "unread"):
             read = self._keys_mask(state.read_keys())

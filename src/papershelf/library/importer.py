@@ -41,7 +41,7 @@ from papershelf.library.prepare import (
     prepare_papers,
     read_chunks,
 )
-from papershelf.library.store import LibraryStore, digest, paper_to_row, row_to_paper
+from papershelf.library.store import INSERT, UPDATE, LibraryStore, digest, paper_to_row, row_to_paper
 from papershelf.model import Paper, title_key
 from papershelf.sources import reading
 from papershelf.sources.errors import SourceError
@@ -97,6 +97,13 @@ def merge(stored: Paper, incoming: Paper) -> Paper:
         comments=incoming.comments if incoming.comments is not None else stored.comments,
         note=incoming.note or stored.note,
         doi=incoming.doi or stored.doi,
+        venue=incoming.venue or stored.venue,
+        announce=incoming.announce or stored.announce,
+        version=incoming.version if incoming.version is not None else stored.version,
+        ai_summary=incoming.ai_summary or stored.ai_summary,
+        ai_keywords=incoming.ai_keywords or stored.ai_keywords,
+        project_page=incoming.project_page or stored.project_page,
+        github_stars=incoming.github_stars if incoming.github_stars is not None else stored.github_stars,
     )
 
 
@@ -289,20 +296,8 @@ class Importer:
                 )
             if written:
                 with _transaction(store):
-                    store.db.executemany(
-                        "INSERT INTO papers (id, key, arxiv_id, title, abstract, authors, author_count, "
-                        "organization, published, updated, upvotes, url, source, categories, github, "
-                        "comments, note, doi, digest, title_key) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        inserts,
-                    )
-                    store.db.executemany(
-                        "UPDATE papers SET arxiv_id = ?, title = ?, abstract = ?, authors = ?, "
-                        "author_count = ?, organization = ?, published = ?, updated = ?, upvotes = ?, "
-                        "url = ?, source = ?, categories = ?, github = ?, comments = ?, note = ?, "
-                        "doi = ?, digest = ?, title_key = ? WHERE id = ?",
-                        updates,
-                    )
+                    store.db.executemany(INSERT, inserts)
+                    store.db.executemany(UPDATE, updates)
                     for name, docs, postings in written:
                         store.add_segment(name, docs, postings, file_records(self.index_dir / name))
         except BaseException:

@@ -41,7 +41,8 @@ def _segments(entries: list[tuple[int, Paper]]) -> tuple[SegmentData, dict[str, 
     every, titles, people = [], [], []
     for position, paper in entries:
         title, names = field_words(paper)
-        every.append((position, index_words(paper.abstract) | title | names))
+        extra = index_words(" ".join(paper.extra_texts)) if paper.extra_texts else set()
+        every.append((position, index_words(paper.abstract) | title | names | extra))
         titles.append((position, title))
         people.append((position, names))
     return SegmentData.build(every), {"title": SegmentData.build(titles), "author": SegmentData.build(people)}
@@ -86,6 +87,8 @@ def _parse_lines(lines: list[tuple[int, str]], source: str, arxiv: bool) -> Iter
             yield parse(json.loads(line), source, number)
         except json.JSONDecodeError as error:
             yield SourceError(source, f"invalid JSON: {error.msg}", number)
+        except RecursionError:
+            yield SourceError(source, "invalid JSON: nested too deeply", number)
         except SourceError as error:
             yield error
 
@@ -151,5 +154,5 @@ def read_chunks(
 def is_arxiv_snapshot(first_line: str) -> bool:
     try:
         return looks_like_arxiv_record(json.loads(first_line))
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False

@@ -36,7 +36,14 @@ CREATE TABLE IF NOT EXISTS papers (
     note TEXT,
     doi TEXT,
     digest BLOB NOT NULL,
-    title_key TEXT NOT NULL DEFAULT ''
+    title_key TEXT NOT NULL DEFAULT '',
+    venue TEXT,
+    announce TEXT,
+    version INTEGER,
+    ai_summary TEXT,
+    ai_keywords TEXT NOT NULL DEFAULT '[]',
+    project_page TEXT,
+    github_stars INTEGER
 );
 CREATE INDEX IF NOT EXISTS papers_arxiv_id ON papers (arxiv_id);
 CREATE INDEX IF NOT EXISTS papers_title_key ON papers (title_key);
@@ -62,7 +69,28 @@ CREATE TABLE IF NOT EXISTS fetches (
 
 COLUMNS = (
     "key, arxiv_id, title, abstract, authors, author_count, organization, published, updated, "
-    "upvotes, url, source, categories, github, comments, note, doi"
+    "upvotes, url, source, categories, github, comments, note, doi, "
+    "venue, announce, version, ai_summary, ai_keywords, project_page, github_stars"
+)
+_ROW_COLUMNS = [c.strip() for c in COLUMNS.split(",")]  # the order of paper_to_row()
+# (id, *paper_to_row(), digest, title_key) and (*paper_to_row()[1:], digest, title_key, id):
+INSERT = (
+    f"INSERT INTO papers (id, {', '.join(_ROW_COLUMNS)}, digest, title_key) "
+    f"VALUES ({', '.join('?' * (len(_ROW_COLUMNS) + 3))})"
+)
+UPDATE = (
+    f"UPDATE papers SET {', '.join(f'{c} = ?' for c in _ROW_COLUMNS[1:])}, digest = ?, title_key = ? "
+    "WHERE id = ?"
+)
+# Columns added after the first libraries were written: added to an older library on opening.
+ADDED_COLUMNS = (
+    ("venue", "TEXT"),
+    ("announce", "TEXT"),
+    ("version", "INTEGER"),
+    ("ai_summary", "TEXT"),
+    ("ai_keywords", "TEXT NOT NULL DEFAULT '[]'"),
+    ("project_page", "TEXT"),
+    ("github_stars", "INTEGER"),
 )
 
 
@@ -79,7 +107,7 @@ REPAIR = "run 'papershelf library repair'"
 
 def digest(paper: Paper) -> bytes:
     """A fingerprint of a paper's content: re-importing an unchanged record changes nothing."""
-    parts = (
+    parts: tuple[str, ...] = (
         paper.title,
         paper.abstract,
         "\x1f".join(paper.authors),
@@ -96,6 +124,17 @@ def digest(paper: Paper) -> bytes:
         paper.note or "",
         paper.doi or "",
     )
+    extras = (
+        paper.venue or "",
+        paper.announce or "",
+        str(paper.version or ""),
+        paper.ai_summary or "",
+        "\x1f".join(paper.ai_keywords),
+        paper.project_page or "",
+        str(paper.github_stars or ""),
+    )
+    if any(extras):  # papers without the newer fields keep the digest they always had
+        parts = (*parts, *extras)
     return hashlib.blake2b("\x1e".join(parts).encode(), digest_size=16).digest()
 
 
@@ -118,12 +157,28 @@ def paper_to_row(paper: Paper) -> tuple[object, ...]:
         paper.comments,
         paper.note,
         paper.doi,
+        paper.venue,
+        paper.announce,
+        paper.version,
+        paper.ai_summary,
+        json.dumps(list(paper.ai_keywords), ensure_ascii=False) if paper.ai_keywords else "[]",
+        paper.project_page,
+        paper.github_stars,
     )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 def row_to_paper(row: Sequence[object]) -> Paper:
     (key, arxiv_id, title, abstract, authors, author_count, organization, published, updated,
-     upvotes, url, source, categories, github, comments, note, doi) = row  # fmt: skip
+     upvotes, url, source, categories, github, comments, note, doi,
+     venue, announce, version, ai_summary, ai_keywords, project_page, github_stars) = row  # fmt: skip
     return Paper(
         title=str(title),
         abstract=str(abstract),
@@ -141,6 +196,13 @@ def row_to_paper(row: Sequence[object]) -> Paper:
         comments=comments if isinstance(comments, int) else None,
         note=note if isinstance(note, str) else None,
         doi=doi if isinstance(doi, str) else None,
+        venue=_text(venue),
+        announce=_text(announce),
+        version=_int(version),
+        ai_summary=_text(ai_summary),
+        ai_keywords=tuple(json.loads(str(ai_keywords or "[]"))),
+        project_page=_text(project_page),
+        github_stars=_int(github_stars),
         key=str(key),
     )
 
@@ -158,6 +220,15 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
     return guarded
 
 
+def _add_columns(db: sqlite3.Connection) -> None:
+    present = {row[1] for row in db.execute("PRAGMA table_info(papers)")}
+    if "title" not in present:
+        return  # not a papers table of ours: _check_columns says so
+    for name, kind in ADDED_COLUMNS:
+        if name not in present:
+            db.execute(f"ALTER TABLE papers ADD COLUMN {name} {kind}")
+
+
 class LibraryStore:
     """The SQLite file. Reads are plain queries; writes go through :meth:`transaction`.
 
@@ -168,6 +239,7 @@ class LibraryStore:
         self.path = path
         try:
             if readonly:
+                self._add_columns_if_missing(path)
                 self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
                 if self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
                     raise LibraryError(f"{path}: the library is being created; try again in a moment")
@@ -177,6 +249,7 @@ class LibraryStore:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'papers'").fetchone():
+                    _add_columns(self.db)
                     self._check_columns()
                 # One transaction: a reader sees no tables or all of them.
                 self.db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
@@ -184,6 +257,21 @@ class LibraryStore:
             self._check_columns()
         except sqlite3.DatabaseError as error:
             raise LibraryError(f"{path}: {error}") from None
+
+    @staticmethod
+    def _add_columns_if_missing(path: Path) -> None:
+        """A library written before the newer columns existed gets them (one quick ALTER each)."""
+        probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            present = {row[1] for row in probe.execute("PRAGMA table_info(papers)")}
+        finally:
+            probe.close()
+        if present and any(name not in present for name, _ in ADDED_COLUMNS):
+            db = sqlite3.connect(path, isolation_level=None)
+            try:
+                _add_columns(db)
+            finally:
+                db.close()
 
     def _check_columns(self) -> None:
         """A library written by another papershelf (or not one at all) is refused with a reason."""

@@ -88,7 +88,7 @@ def _markdown(papers: Sequence[Paper], states: Sequence[PaperState], title: str)
         heading = f"[{name}](<{_md_link(link)}>)" if link else name
         star = "★ " if state.starred else ""
         out.append(f"\n- {star}**{heading}**  \n")
-        facts = [f for f in (_md(paper.byline), paper.published or "") if f]
+        facts = [f for f in (_md(paper.byline), _md(paper.venue or ""), paper.published or "") if f]
         if facts:
             out.append(f"  {' · '.join(facts)}  \n")
         if state.tags:

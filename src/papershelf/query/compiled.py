@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from papershelf.model import Paper, date_number
+from papershelf.model import PAPER_FLAGS, Paper, date_number, paper_flag
 from papershelf.query.context import StateLookup
 from papershelf.query.reference import flag_matches, prefix_matches
 from papershelf.query.tree import And, Everything, Flag, Node, Not, Phrase, Prefix, Range, Word
@@ -76,6 +76,7 @@ class Doc:
     title: str
     abstract: str
     people: str
+    venue: str
     everything: str
     date: int | None
 
@@ -84,13 +85,12 @@ class Doc:
         title = word_index(paper.title)
         abstract = word_index(paper.abstract)
         people = joined_index([*paper.authors, *([paper.organization] if paper.organization else [])])
+        venue = word_index(paper.venue) if paper.venue else ""
+        parts: tuple[str, ...] = (title, abstract, people)
+        if paper.extra_texts:  # the venue and Hugging Face's keywords: searched as any other text
+            parts = (*parts, joined_index(paper.extra_texts))
         return cls(
-            paper,
-            title,
-            abstract,
-            people,
-            _SEPARATOR.join((title, abstract, people)),
-            date_number(paper.published),
+            paper, title, abstract, people, venue, _SEPARATOR.join(parts), date_number(paper.published)
         )
 
     def field(self, name: str) -> str:
@@ -100,6 +100,8 @@ class Doc:
             return self.abstract
         if name == "author":
             return self.people
+        if name == "venue":
+            return self.venue
         return self.everything
 
 
@@ -144,6 +146,8 @@ def compile_matcher(node: Node, state: StateLookup) -> Matcher:
             return lambda d: prefix_matches(prefix, d.paper, state.tags(d.paper.key))
         if isinstance(n, Flag):
             name = n.name
+            if name in PAPER_FLAGS:
+                return lambda d: paper_flag(d.paper, name)
             return lambda d: flag_matches(name, d.paper.key, state)
         if isinstance(n, Range):
             contains = n.contains

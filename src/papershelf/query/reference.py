@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from papershelf.model import Paper, date_number
+from papershelf.model import PAPER_FLAGS, Paper, date_number, paper_flag
 from papershelf.query.context import StateLookup
 from papershelf.query.tree import And, Everything, Flag, Node, Not, Or, Phrase, Prefix, Range, Word
 from papershelf.text import words
@@ -34,7 +34,9 @@ def _field_texts(paper: Paper, field: str, tags: tuple[str, ...]) -> list[str]:
         return [paper.abstract]
     if field == "author":
         return people
-    return [paper.title, paper.abstract, *people, *tags]
+    if field == "venue":
+        return [paper.venue] if paper.venue else []
+    return [paper.title, paper.abstract, *people, *tags, *paper.extra_texts]
 
 
 def _has_run(sequence: list[str], prefixes: Sequence[str]) -> bool:
@@ -81,6 +83,8 @@ def reference_match(node: Node, paper: Paper, state: StateLookup) -> bool:
     if isinstance(node, Prefix):
         return prefix_matches(node, paper, tags)
     if isinstance(node, Flag):
+        if node.name in PAPER_FLAGS:
+            return paper_flag(paper, node.name)
         return flag_matches(node.name, paper.key, state)
     if isinstance(node, Range):
         if node.field == "upvotes":

@@ -8,9 +8,10 @@
     ocr OR vision   ocr | vision  either; juxtaposition is AND, OR binds weaker
     (ocr | vision) -survey        parentheses group
     title:scaling  title:"scaling law"  title:(ocr | vision)
-    abstract:  author:  (authors or the organisation)
+    abstract:  author:  (authors or the organisation)  venue:  (journal, proceedings)
     tag:vis  cat:cs.CL  id:2409   (prefixes of a tag, an arXiv category, an arXiv id)
     is:starred is:unread is:read is:tagged is:watched   has:note
+    is:new is:replaced is:crosslisted   (how an arXiv listing announced it)   has:code
     year:2024  year:2023..2025  year:>=2023
     after:2024-06-01  before:2025-01   (after: from that day on; before: up to the day before)
     upvotes:>=3  upvotes:1..10  (> >= < <= = and ranges a..b)
@@ -42,11 +43,13 @@ from papershelf.query.tree import (
 )
 from papershelf.text import words
 
-TEXT_FIELDS = ("any", "title", "abstract", "author")
+TEXT_FIELDS = ("any", "title", "abstract", "author", "venue")
+_IN_FIELD = ("title", "abstract", "author", "venue")  # fields a word, phrase or group can be in
 FIELDS = (
     "title",
     "abstract",
     "author",
+    "venue",
     "tag",
     "cat",
     "id",
@@ -57,8 +60,8 @@ FIELDS = (
     "before",
     "upvotes",
 )
-IS_VALUES = ("starred", "unread", "read", "tagged", "watched")
-HAS_VALUES = ("note",)
+IS_VALUES = ("starred", "unread", "read", "tagged", "watched", "new", "replaced", "crosslisted")
+HAS_VALUES = ("note", "code")
 
 
 # --- tokens ------------------------------------------------------------------------------------
@@ -222,22 +225,17 @@ class _Parser:
         if not value:
             nxt = self.peek()
             glued = nxt is not None and nxt.position == where + len(name) + 1
-            if (
-                glued
-                and nxt is not None
-                and nxt.kind == "phrase"
-                and name in ("title", "abstract", "author", "tag")
-            ):
+            if glued and nxt is not None and nxt.kind == "phrase" and name in (*_IN_FIELD, "tag"):
                 self.take()
                 if name == "tag":
                     return _prefix("tag", nxt.text, where)
                 return _phrase(nxt.text, name, where)
-            if glued and nxt is not None and nxt.kind == "(" and name in ("title", "abstract", "author"):
+            if glued and nxt is not None and nxt.kind == "(" and name in _IN_FIELD:
                 self.take()
                 return _in_field(self.group(nxt), name, where)
             raise QueryError(f"'{name}:' needs a value", where)
         at = where + len(name) + 1  # where the value starts: errors in it point there
-        if name in ("title", "abstract", "author"):
+        if name in _IN_FIELD:
             found = words(value)
             if not found:
                 raise QueryError(f"'{name}:' needs a word", where)
@@ -250,8 +248,8 @@ class _Parser:
             return Flag(value.lower())
         if name == "has":
             if value.lower() not in HAS_VALUES:
-                raise QueryError(f"unknown 'has:{value}' (has: note)", at)
-            return Flag("note")
+                raise QueryError(f"unknown 'has:{value}' (has: {', '.join(HAS_VALUES)})", at)
+            return Flag(value.lower())
         if name == "upvotes":
             return _number_range("upvotes", value, at, _int_value)
         if name == "year":

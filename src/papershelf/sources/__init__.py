@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from papershelf.model import Paper
@@ -16,7 +16,7 @@ from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_fro
 from papershelf.sources.bibtex import dump_bibtex, looks_like_bibtex, parse_bibtex
 from papershelf.sources.errors import SourceError
 from papershelf.sources.hf_page import looks_like_hf_page, parse_hf_page
-from papershelf.sources.jsonl import dump_jsonl, paper_from_dict, parse_jsonl
+from papershelf.sources.jsonl import dump_jsonl, json_lines, paper_from_dict, parse_jsonl
 
 __all__ = [
     "SourceError",
@@ -25,6 +25,8 @@ __all__ = [
     "dump_jsonl",
     "first_line",
     "load_file",
+    "load_records",
+    "parse_records",
     "parse_text",
     "read_text",
     "reading",
@@ -32,11 +34,11 @@ __all__ = [
 
 
 def _first_object(text: str) -> object:
-    for line in text.splitlines():
+    for line in json_lines(text):
         if line.strip():
             try:
                 return json.loads(line)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 return None
     return None
 
@@ -55,16 +57,18 @@ def detect_format(text: str) -> str | None:
     return None
 
 
-def parse_text(text: str, source: str) -> list[Paper]:
-    """Papers of ``text`` in whichever format it is."""
+def parse_records(text: str, source: str) -> list[Paper | SourceError]:
+    """Papers of ``text`` in whichever format it is; a BibTeX entry that cannot be read is an
+    error in the list (with its line) and the rest is read. Other formats raise at their first
+    bad record; :class:`SourceError` too when nothing is usable."""
     if not text.strip():
         raise SourceError(source, "the file is empty")
     fmt = detect_format(text)
     if fmt == "jsonl":
-        return parse_jsonl(text, source)
+        return list(parse_jsonl(text, source))
     if fmt == "arxiv-snapshot":
-        papers = []
-        for _, item in _records(iter(text.splitlines(keepends=True)), source):
+        papers: list[Paper | SourceError] = []
+        for _, item in _records(iter(json_lines(text)), source):
             if isinstance(item, SourceError):
                 raise item
             papers.append(item)
@@ -72,7 +76,7 @@ def parse_text(text: str, source: str) -> list[Paper]:
     if fmt == "bibtex":
         return parse_bibtex(text, source)
     if fmt == "hf-page":
-        return parse_hf_page(text, source)
+        return list(parse_hf_page(text, source))
     raise SourceError(
         source,
         "not a format papershelf reads (Daily Papers page text, papershelf JSON Lines, "
@@ -80,7 +84,27 @@ def parse_text(text: str, source: str) -> list[Paper]:
     )
 
 
-def _records(lines: Iterator[str], source: str) -> Iterator[tuple[int, Paper | SourceError]]:
+def parse_text(text: str, source: str, on_skip: Callable[[SourceError], None] | None = None) -> list[Paper]:
+    """Papers of ``text``; each record skipped (a bad BibTeX entry) goes to ``on_skip``, or is
+    raised when there is no ``on_skip``."""
+    return _papers(parse_records(text, source), on_skip)
+
+
+def _papers(
+    items: Iterable[Paper | SourceError], on_skip: Callable[[SourceError], None] | None
+) -> list[Paper]:
+    papers = []
+    for item in items:
+        if isinstance(item, SourceError):
+            if on_skip is None:
+                raise item
+            on_skip(item)
+        else:
+            papers.append(item)
+    return papers
+
+
+def _records(lines: Iterable[str], source: str) -> Iterator[tuple[int, Paper | SourceError]]:
     """(line number, paper or error) for each non-blank line of a JSON Lines stream."""
     parse = None
     for number, line in enumerate(lines, start=1):
@@ -90,6 +114,9 @@ def _records(lines: Iterator[str], source: str) -> Iterator[tuple[int, Paper | S
             obj = json.loads(line)
         except json.JSONDecodeError as error:
             yield number, SourceError(source, f"invalid JSON: {error.msg}", number)
+            continue
+        except RecursionError:
+            yield number, SourceError(source, "invalid JSON: nested too deeply", number)
             continue
         if parse is None:
             parse = paper_from_arxiv_record if looks_like_arxiv_record(obj) else paper_from_dict
@@ -138,6 +165,12 @@ def first_line(path: Path) -> bytes:
     return b""
 
 
-def load_file(path: Path) -> list[Paper]:
-    """Papers of the file at ``path``; raises :class:`SourceError` naming it on any failure."""
-    return parse_text(read_text(path), str(path))
+def load_records(path: Path) -> list[Paper | SourceError]:
+    """:func:`parse_records` of the file at ``path`` (what ``papershelf add`` imports)."""
+    return parse_records(read_text(path), str(path))
+
+
+def load_file(path: Path, on_skip: Callable[[SourceError], None] | None = None) -> list[Paper]:
+    """Papers of the file at ``path``; raises :class:`SourceError` naming it on any failure
+    (records skipped go to ``on_skip`` when given)."""
+    return parse_text(read_text(path), str(path), on_skip)

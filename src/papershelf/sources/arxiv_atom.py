@@ -3,8 +3,9 @@
 Per entry: ``<id>`` (an abs URL with a version: the key is the id without it), ``<title>`` and
 ``<summary>`` (hard-wrapped, re-flowed here), ``<published>``, ``<updated>``,
 ``<author><name>``, ``<arxiv:primary_category>``, ``<category term>``, links, ``<arxiv:comment>``
-and ``<arxiv:doi>``. A bad query answers 200 with a single entry titled ``Error``: that is
-reported as an error, not a paper.
+(the note), ``<arxiv:journal_ref>`` (the venue) and ``<arxiv:doi>``. A bad query answers (HTTP
+400 today, 200 before) with a single entry titled ``Error`` whose summary says what is wrong:
+that is reported as an error with that message, not a paper (:func:`api_error`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from defusedxml.common import DefusedXmlException
 
 from papershelf.model import Paper, normalise_arxiv_id
 from papershelf.sources.errors import SourceError
-from papershelf.text import clean_line, clean_text
+from papershelf.sources.record import build_paper, count
+from papershelf.text import clean_line
 
 NS = {
     "atom": "http://www.w3.org/2005/Atom",
@@ -52,40 +54,60 @@ def _paper(entry: Element) -> Paper | None:
     links = {
         link.get("title") or link.get("rel"): link.get("href") for link in entry.findall("atom:link", NS)
     }
-    return Paper(
+    return build_paper(
         title=title,
-        abstract=clean_text(_find(entry, "atom:summary")),
-        authors=tuple(
-            name
-            for name in (clean_line(_find(a, "atom:name")) for a in entry.findall("atom:author", NS))
-            if name
-        ),
+        abstract=_find(entry, "atom:summary"),
+        authors=[_find(a, "atom:name") for a in entry.findall("atom:author", NS)],
         published=_find(entry, "atom:published")[:10] or None,
         updated=_find(entry, "atom:updated")[:10] or None,
         arxiv_id=arxiv_id,
         url=links.get("alternate") or f"https://arxiv.org/abs/{arxiv_id}",
         source="arxiv-api",
-        categories=tuple(c for c in categories if c),
-        note=clean_line(_find(entry, "arxiv:comment")) or None,
-        doi=clean_line(_find(entry, "arxiv:doi")) or None,
+        categories=categories,
+        note=_find(entry, "arxiv:comment") or None,
+        doi=_find(entry, "arxiv:doi") or None,
+        venue=_find(entry, "arxiv:journal_ref") or None,
     )
+
+
+def _root(data: bytes | str, source: str) -> Element:
+    try:
+        root = ElementTree.fromstring(data)
+    except (ElementTree.ParseError, DefusedXmlException, ValueError) as error:
+        raise SourceError(source, f"malformed XML response: {error}") from None
+    if root.tag != f"{{{NS['atom']}}}feed":
+        raise SourceError(source, "not an Atom feed")
+    return root
+
+
+def _error_entry(root: Element) -> str | None:
+    entries = root.findall("atom:entry", NS)
+    if len(entries) == 1 and clean_line(_find(entries[0], "atom:title")) == "Error":
+        return clean_line(_find(entries[0], "atom:summary")) or "the query was refused"
+    return None
+
+
+def api_error(data: bytes | str) -> str | None:
+    """The message of arXiv's ``Error`` entry in ``data`` ("incorrect id format for abc"), or
+    None when ``data`` is not such an answer. Used for HTTP 400 answers, whose body says why."""
+    try:
+        return _error_entry(_root(data, "<response>"))
+    except SourceError:
+        return None
 
 
 def parse_arxiv_atom(data: bytes | str, source: str = "<response>") -> Feed:
     """Papers of an arXiv API answer; the API's ``Error`` entry and malformed XML raise SourceError."""
-    try:
-        root = ElementTree.fromstring(data)
-    except (ElementTree.ParseError, DefusedXmlException) as error:
-        raise SourceError(source, f"malformed XML response: {error}") from None
-    if root.tag != f"{{{NS['atom']}}}feed":
-        raise SourceError(source, "not an Atom feed")
-    entries = root.findall("atom:entry", NS)
-    if len(entries) == 1 and clean_line(_find(entries[0], "atom:title")) == "Error":
-        message = clean_line(_find(entries[0], "atom:summary")) or "the query was refused"
+    root = _root(data, source)
+    message = _error_entry(root)
+    if message is not None:
         raise SourceError(source, f"arXiv API error: {message}")
     total_text = _find(root, "opensearch:totalResults").strip()
-    feed = Feed([], int(total_text) if total_text.isdigit() else None)
-    for entry in entries:
+    # str.isdigit() accepts "²" and other digits int() refuses; and a total is a count.
+    digits = total_text.isascii() and total_text.isdigit() and len(total_text) <= 19
+    total = count(int(total_text)) if digits else None
+    feed = Feed([], total)
+    for entry in root.findall("atom:entry", NS):
         paper = _paper(entry)
         if paper is None:
             feed.skipped += 1

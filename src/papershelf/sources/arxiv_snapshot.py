@@ -2,8 +2,9 @@
 
 Each record has ``id``, ``title``, ``abstract``, ``authors`` (one string), ``authors_parsed``
 (``[last, first, suffix]`` lists), ``categories`` (space-separated), ``versions`` (``created``
-dates), ``update_date``, ``doi``, ``comments`` and more. Title and abstract are hard-wrapped;
-they are re-flowed here.
+dates), ``update_date``, ``doi``, ``journal-ref`` (kept as the venue), ``comments`` (the
+authors' comment, kept as the note) and more. Title and abstract are hard-wrapped; they are
+re-flowed here.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any
 
 from papershelf.model import Paper, normalise_arxiv_id
 from papershelf.sources.errors import SourceError
-from papershelf.text import clean_line, clean_text
+from papershelf.sources.record import NoTitle, build_paper
+from papershelf.text import clean_line
 
 _AUTHOR_SPLIT = re.compile(r",\s*|\s+and\s+")
 REQUIRED = ("id", "title", "abstract")
@@ -42,9 +44,11 @@ def _date(value: Any) -> str | None:
     try:
         if "," in value:  # RFC 2822, as in "versions"; parsed by hand (strptime is slow)
             _, day, month, year = value.split()[:4]
+            if len(year) != 4 or len(day) > 2:
+                return None
             return date(int(year), _MONTHS[month], int(day)).isoformat()
         return date.fromisoformat(value).isoformat()
-    except (ValueError, KeyError):
+    except (ValueError, KeyError, OverflowError):
         return None
 
 
@@ -57,15 +61,17 @@ def _authors(obj: dict[str, Any]) -> tuple[str, ...]:
                 continue
             parts = [p for p in (entry[1:2] + entry[:1] + entry[2:3]) if type(p) is str and p]
             names.append(" ".join(parts))
-        joined = "\n".join(names)
-        if not joined.replace("\n", "").isprintable() or "  " in joined or " \n" in joined:
-            names = [clean_line(n) for n in names]  # the rare name with controls or odd spacing
         if any(names):
-            return tuple(n for n in names if n)
+            return tuple(names)  # cleaned by build_paper
     authors = obj.get("authors")
     if isinstance(authors, str):
-        return tuple(a for a in (clean_line(x) for x in _AUTHOR_SPLIT.split(clean_line(authors))) if a)
+        return tuple(_AUTHOR_SPLIT.split(clean_line(authors)))
     return ()
+
+
+def _optional(obj: dict[str, Any], name: str) -> str | None:
+    value = obj.get(name)
+    return value if isinstance(value, str) else None
 
 
 def paper_from_arxiv_record(obj: Any, source: str, line: int | None = None) -> Paper:
@@ -84,14 +90,26 @@ def paper_from_arxiv_record(obj: Any, source: str, line: int | None = None) -> P
         created = _date(versions[0].get("created"))
     updated = _date(obj.get("update_date"))
     categories = obj.get("categories")
-    return Paper(
-        title=clean_line(obj["title"]),
-        abstract=clean_text(obj["abstract"]),
+    try:
+        return _build(obj, arxiv_id, created, updated, categories)
+    except NoTitle:
+        raise SourceError(source, "'title' has no text", line) from None
+
+
+def _build(
+    obj: dict[str, Any], arxiv_id: str, created: str | None, updated: str | None, categories: Any
+) -> Paper:
+    return build_paper(
+        title=obj["title"],
+        abstract=obj["abstract"],
         authors=_authors(obj),
         published=created or updated,
         updated=updated or created,
         arxiv_id=arxiv_id,
         url=f"https://arxiv.org/abs/{arxiv_id}",
         source="arxiv-snapshot",
-        categories=tuple(categories.split()) if isinstance(categories, str) else (),
+        categories=categories.split() if isinstance(categories, str) else (),
+        note=_optional(obj, "comments"),
+        doi=_optional(obj, "doi"),
+        venue=_optional(obj, "journal-ref"),
     )

@@ -3,8 +3,11 @@
 Each item is ``{"paper": {...}, "numComments", "submittedBy", ...}`` (search results have the
 same shape; a bare paper object is accepted too). The shape has changed before, so parsing is
 defensive: an item missing a required field (``id``, ``title``) is skipped and counted, never a
-crash; optional fields may be missing or of the wrong type and are then ignored. Summaries have
-hard line breaks (re-flowed here); hidden authors are left out.
+crash; optional fields may be missing or of the wrong type and are then ignored. Summaries and
+(in 2024 answers) titles have hard line breaks (re-flowed here); hidden authors are left out.
+Answers since 2025 add ``organization``, ``ai_summary`` (kept apart from the abstract),
+``ai_keywords``, ``githubStars`` and ``projectPage``; the 2024 shape has no top-level
+``summary`` (the abstract is ``paper.summary``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 
 from papershelf.model import Paper, normalise_arxiv_id
 from papershelf.sources.errors import SourceError
-from papershelf.text import clean_line, clean_text
+from papershelf.sources.record import build_paper
 
 
 @dataclass
@@ -36,9 +39,17 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _url(value: Any) -> str | None:
-    url = clean_line(_text(value))
-    return url if url.startswith(("https://", "http://")) else None
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _organization(*places: Any) -> str | None:
+    for organization in places:
+        if isinstance(organization, dict):
+            name = _text(organization.get("fullname")) or _text(organization.get("name"))
+            if name.strip():
+                return name
+    return None
 
 
 def paper_from_item(item: Any) -> Paper:
@@ -49,35 +60,33 @@ def paper_from_item(item: Any) -> Paper:
     if not isinstance(paper, dict):
         raise ValueError("'paper' is not an object")
     paper_id = _text(paper.get("id")).strip()
-    title = clean_line(_text(paper.get("title")) or _text(item.get("title")))
-    if not paper_id or not title:
+    title = _text(paper.get("title")) or _text(item.get("title"))
+    if not paper_id or not title.strip():
         raise ValueError("missing 'id' or 'title'")
-    authors = []
-    for author in paper.get("authors") or []:
-        if isinstance(author, dict) and not author.get("hidden") and isinstance(author.get("name"), str):
-            name = clean_line(author["name"])
-            if name:
-                authors.append(name)
-    organization = paper.get("organization")
-    org_name = None
-    if isinstance(organization, dict):
-        org_name = clean_line(_text(organization.get("fullname")) or _text(organization.get("name"))) or None
+    authors = paper.get("authors")
+    names = [
+        a["name"]
+        for a in (authors if isinstance(authors, list) else [])
+        if isinstance(a, dict) and not a.get("hidden") and isinstance(a.get("name"), str)
+    ]
     published = _text(paper.get("publishedAt") or item.get("publishedAt"))[:10] or None
-    upvotes = paper.get("upvotes")
     arxiv_id = normalise_arxiv_id(paper_id)
-    comments = item.get("numComments")
-    return Paper(
+    return build_paper(  # raises NoTitle (a ValueError) when the title is only control characters
         title=title,
-        abstract=clean_text(_text(paper.get("summary")) or _text(item.get("summary"))),
-        authors=tuple(authors),
-        organization=org_name,
-        published=published if published and len(published) == 10 else None,
-        upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) and upvotes >= 0 else 0,
+        abstract=_text(paper.get("summary")) or _text(item.get("summary")),
+        authors=names,
+        organization=_organization(paper.get("organization"), item.get("organization")),
+        published=published,
+        upvotes=paper.get("upvotes"),
         arxiv_id=arxiv_id,
         url=f"https://huggingface.co/papers/{paper_id}",
-        github=_url(paper.get("githubRepo")),
-        comments=comments if isinstance(comments, int) and not isinstance(comments, bool) else None,
+        github=_text(paper.get("githubRepo")) or None,
+        comments=item.get("numComments"),
         source="hf-api",
+        ai_summary=_text(paper.get("ai_summary")) or None,
+        ai_keywords=_strings(paper.get("ai_keywords")),
+        project_page=_text(paper.get("projectPage")) or None,
+        github_stars=paper.get("githubStars"),
         key="" if arxiv_id else f"hf:{paper_id}",
     )
 
@@ -88,6 +97,8 @@ def parse_hf_api(data: bytes | str, source: str = "<response>") -> Parsed:
         items = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise SourceError(source, f"malformed JSON response: {error}") from None
+    except RecursionError:
+        raise SourceError(source, "malformed JSON response: nested too deeply") from None
     if isinstance(items, dict) and isinstance(items.get("papers"), list):
         items = items["papers"]
     if not isinstance(items, list):

@@ -19,12 +19,13 @@ from datetime import datetime
 
 from papershelf.model import Paper
 from papershelf.sources.errors import SourceError
+from papershelf.sources.record import build_paper
 from papershelf.text import clean_line
 
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
-_DATE_LINE = re.compile(rf"^(?P<date>(?:{_MONTHS}) \d{{1,2}}, \d{{4}})(?:\s+(?P<upvotes>\d+))?$")
+_DATE_LINE = re.compile(rf"^(?P<date>(?:{_MONTHS}) \d{{1,2}}, \d{{4}})(?:\s+(?P<upvotes>\d{{1,18}}))?$")
 _PAGE_DATE = re.compile(rf"^(?:{_MONTHS}) \d{{1,2}}(?:, \d{{4}})?$")
-_AUTHORS_LINE = re.compile(r"^(?:[•·*\-]\s*)?(?P<count>\d+)\s+authors?$")
+_AUTHORS_LINE = re.compile(r"^(?:[•·*\-]\s*)?(?P<count>\d{1,9})\s+authors?$")
 _SEPARATOR = {"·", "•", "-"}
 _CHROME = [
     re.compile(p, re.IGNORECASE)
@@ -114,11 +115,19 @@ def _parse_meta(paragraph: _Paragraph) -> _Meta | None:
         dated = _DATE_LINE.match(rest[0])
         if not dated or len(rest) > 1:
             return None
-        meta.published = datetime.strptime(dated["date"], "%b %d, %Y").date().isoformat()
+        meta.published = _page_date(dated["date"])
         meta.upvotes = int(dated["upvotes"] or 0)
     elif meta.organization is not None:
         return None  # "Org" + "·" with no date is not a shape the page has
     return meta
+
+
+def _page_date(text: str) -> str | None:
+    """``Sep 6, 2024`` -> ``2024-09-06``; None for a day the calendar does not have (``Feb 30``)."""
+    try:
+        return datetime.strptime(text, "%b %d, %Y").date().isoformat()
+    except ValueError:
+        return None
 
 
 def looks_like_hf_page(text: str) -> bool:
@@ -155,7 +164,7 @@ def parse_hf_page(text: str, source: str = "<text>") -> list[Paper]:
         i += 3 if meta is not None else 2
         meta = meta or _Meta()
         papers.append(
-            Paper(
+            build_paper(
                 title=title.text,
                 abstract=abstract.text,
                 author_count=meta.author_count,

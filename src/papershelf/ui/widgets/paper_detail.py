@@ -40,6 +40,47 @@ def _highlighted(text: str, highlight: tuple[str, ...]) -> Text:
     return out
 
 
+def _meta(paper: Paper, state: PaperState, watched: bool) -> Text:
+    """Byline, facts (date, upvotes, id, comments, read) and the labelled fields the source kept."""
+    lines = Text()
+    if paper.byline:
+        lines.append(paper.byline)
+        lines.append("\n")
+    facts = [paper.published or "no date", f"▲ {paper.upvotes} upvote{'s' if paper.upvotes != 1 else ''}"]
+    if paper.arxiv_id:
+        facts.append(f"arXiv:{paper.arxiv_id}")
+    if paper.comments:
+        facts.append(f"{paper.comments} comment{'s' if paper.comments != 1 else ''}")
+    facts.append("read" if state.read else "unread")
+    if watched:
+        facts.append("on your watch list")
+    lines.append(" · ".join(facts), "dim")
+    stars = f" (★ {paper.github_stars})" if paper.github and paper.github_stars is not None else ""
+    for label, value in (
+        ("venue", paper.venue),
+        ("arXiv listing", paper.announce_label),
+        ("categories", " ".join(paper.categories)),
+        ("comment", paper.note),
+        ("code", f"{paper.github}{stars}" if paper.github else None),
+        ("project page", paper.project_page),
+        ("AI keywords", ", ".join(paper.ai_keywords)),
+        ("doi", paper.doi),
+    ):
+        if value:
+            lines.append(f"\n{label}: ", "dim")
+            lines.append(value)
+    return lines
+
+
+def _abstract(paper: Paper, highlight: tuple[str, ...]) -> Text:
+    """The abstract, then Hugging Face's machine-written summary, marked as such."""
+    body = _bounded(paper.abstract, highlight) if paper.abstract else Text("(no abstract)")
+    if paper.ai_summary:
+        body.append("\n\nAI summary (Hugging Face, machine-written): ", "dim italic")
+        body.append(_bounded(paper.ai_summary, highlight))
+    return body
+
+
 class PaperDetail(VerticalScroll, can_focus=True):
     """Scrollable view of one paper. All paper text is shown as plain ``Text``, never markup."""
 
@@ -83,29 +124,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self.shown_highlight = highlight
         title.update(heading)
 
-        lines = Text()
-        if paper.byline:
-            lines.append(paper.byline)
-            lines.append("\n")
-        facts = [paper.published or "no date", f"▲ {paper.upvotes} upvote{'s' if paper.upvotes != 1 else ''}"]
-        if paper.arxiv_id:
-            facts.append(f"arXiv:{paper.arxiv_id}")
-        if paper.comments:
-            facts.append(f"{paper.comments} comment{'s' if paper.comments != 1 else ''}")
-        facts.append("read" if state.read else "unread")
-        if watched:
-            facts.append("on your watch list")
-        lines.append(" · ".join(facts), "dim")
-        for label, value in (
-            ("categories", " ".join(paper.categories)),
-            ("comment", paper.note),
-            ("code", paper.github),
-            ("doi", paper.doi),
-        ):
-            if value:
-                lines.append(f"\n{label}: ", "dim")
-                lines.append(value)
-        meta.update(lines)
+        meta.update(_meta(paper, state, watched))
 
         tag_text = Text()
         for i, tag in enumerate(state.tags):
@@ -121,5 +140,5 @@ class PaperDetail(VerticalScroll, can_focus=True):
             note_text.append(_bounded(state.note, (), latex=False))
         note.update(note_text)
         note.display = bool(state.note)
-        abstract.update(_bounded(paper.abstract, highlight) if paper.abstract else Text("(no abstract)"))
+        abstract.update(_abstract(paper, highlight))
         self.scroll_home(animate=False)
