@@ -134,7 +134,8 @@ def salvage(path: Path, say: Callable[[str], None]) -> None:
             top = 50_000_000  # unknown: read on until a long run of nothing
         empty = 0
         query = f"SELECT id, {COLUMNS}, digest, title_key FROM papers WHERE id BETWEEN ? AND ? ORDER BY id"
-        insert = f"INSERT INTO papers (id, {COLUMNS}, digest, title_key) VALUES ({','.join('?' * 20)})"
+        width = len(COLUMNS.split(",")) + 3  # id, the columns, digest, title_key
+        insert = f"INSERT INTO papers (id, {COLUMNS}, digest, title_key) VALUES ({','.join('?' * width)})"
         target.db.execute("BEGIN")
         for first in range(1, top + 1, 1000):
             try:
