@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 
-from papershelf.model import Paper
+from papershelf.model import MAX_LINE, Paper
 from papershelf.query.context import Context
 from papershelf.query.search import Query
+from papershelf.text import is_clean_line, safe_line
 
 if TYPE_CHECKING:
     import numpy as np
@@ -26,12 +27,20 @@ Positions: TypeAlias = "npt.NDArray[np.int64]"
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """What one line of the paper list shows."""
+    """What one line of the paper list shows. Its text is made safe like a :class:`Paper`'s
+    (a library written before papers were cleaned may still hold escapes)."""
 
     key: str
     title: str
     published: str | None
     upvotes: int
+
+    def __post_init__(self) -> None:
+        published = self.published or ""
+        if not is_clean_line(f"{self.key} {self.title} {published}") or len(self.title) > MAX_LINE:
+            object.__setattr__(self, "key", safe_line(self.key, MAX_LINE + 16))
+            object.__setattr__(self, "title", safe_line(self.title, MAX_LINE))
+            object.__setattr__(self, "published", safe_line(published, MAX_LINE) or None)
 
 
 class PaperCollection(Protocol):

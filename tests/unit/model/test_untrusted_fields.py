@@ -131,3 +131,13 @@ def test_any_text_in_any_field_comes_out_clean_and_stable(
     assert again == paper
     assert again.key == paper.key
     assert all(c and " " not in c for c in paper.categories)
+
+
+def test_list_rows_are_cleaned_too() -> None:
+    """A library written before papers were cleaned may hold escapes: its rows are cleaned."""
+    from papershelf.collection import Row  # noqa: PLC0415
+
+    row = Row("hf:evil\x1b]0;owned\x07", "Title\x1b[2J", "2024-01-01\x9b", 3)
+    assert (row.key, row.title, row.published) == ("hf:evil", "Title", "2024-01-01")
+    clean = Row("arxiv:2401.00001", "Title", None, 0)
+    assert (clean.key, clean.title, clean.published) == ("arxiv:2401.00001", "Title", None)
