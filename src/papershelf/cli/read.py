@@ -14,6 +14,7 @@ from papershelf.store.config import Config, ConfigError
 from papershelf.store.paths import (
     cache_dir,
     library_dir,
+    rescue_dir,
     session_path,
     state_cache_path,
     state_path,
@@ -61,6 +62,7 @@ def run_reader(
         config=config,
         config_warning=config_warning,
         undo_file=undo_path(),
+        rescue_dir=rescue_dir(),
     )
     app.run()
     return 0

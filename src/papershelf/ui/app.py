@@ -42,6 +42,7 @@ class PapershelfApp(App[None]):
         config_warning: str | None = None,
         opener: Callable[[str], bool] | None = None,
         undo_file: Path | None = None,
+        rescue_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.config = config or Config()
@@ -52,7 +53,12 @@ class PapershelfApp(App[None]):
         # Opens a URL in the browser (tests inject a recorder); only http(s) URLs reach it.
         self.opener: Callable[[str], bool] = opener or open_in_browser
         self.shelf = Shelf(
-            store, undo_file=undo_file, views_file=views_file, session_file=session_file, restore=restore
+            store,
+            undo_file=undo_file,
+            views_file=views_file,
+            session_file=session_file,
+            restore=restore,
+            rescue_dir=rescue_dir,
         )
 
     @property
@@ -69,7 +75,7 @@ class PapershelfApp(App[None]):
         theme = self._start_theme()
         if theme is not None and theme in self.available_themes:
             self.theme = theme
-        self.shelf.open(on_save_error=self._report_save_error)
+        self.shelf.open(on_save_error=self._report_save_error, on_saved=self._report_saved)
         if source := self.source:
             self.sub_title = source
         for title, message in self.shelf.warnings:
@@ -111,11 +117,26 @@ class PapershelfApp(App[None]):
         for problem in self.shelf.close():
             self.log.warning(problem)
 
+    async def action_quit(self) -> None:
+        """ctrl+q asks the main screen, which asks first when changes could not be saved."""
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is None:
+            self.exit()
+        else:
+            main.action_quit()
+
     def _report_save_error(self, error: Exception) -> None:
+        """The first of a run of failed saves (from the writer thread): said once."""
+        reason = getattr(error, "strerror", None) or str(error)
         self.call_from_thread(
             self.notify,
-            f"Could not save reading state: {error}",
+            f"Could not save reading state to {self.shelf.store.path}: {reason}. Your changes are "
+            "kept and shown; saving is tried again every few seconds.",
             title="Reading state",
             severity="error",
-            timeout=15,
+            timeout=20,
+            markup=False,
         )
+
+    def _report_saved(self) -> None:
+        self.call_from_thread(self.notify, "Reading state saved again.", title="Reading state", timeout=5)

@@ -31,8 +31,8 @@ from papershelf.store.shelf import Shelf
 from papershelf.ui.actions import bindings, where
 from papershelf.ui.commands import PaperCommands
 from papershelf.ui.refetch import Refetcher
+from papershelf.ui.screens.following import Following
 from papershelf.ui.screens.help import HelpScreen
-from papershelf.ui.screens.saved_views import SavedViews
 from papershelf.ui.screens.tags import TagsScreen
 from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
 from papershelf.ui.widgets.paper_detail import PaperDetail
@@ -48,7 +48,7 @@ def _asks_watched(search: Query) -> bool:
     return needs(search.text_tree, Flag, lambda node: isinstance(node, Flag) and node.name == "watched")
 
 
-class MainScreen(SavedViews):
+class MainScreen(Following):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual API)
     # The list has the focus at start, unless a key typed while the app started (a "/") has
     # moved it already: focusing in on_mount took it back, and the next letters were commands.
@@ -107,6 +107,7 @@ class MainScreen(SavedViews):
             self._apply(self.search)
         self._show_current()
         self._warm_up()
+        self._start_following()
         if self.config.watch is not None:
             self._find_watched(self.collection)
 
@@ -235,9 +236,6 @@ class MainScreen(SavedViews):
 
     def action_back(self) -> None:
         self.set_focus(self.paper_list)
-
-    def action_quit(self) -> None:
-        self.app.exit()
 
     def action_focus_filter(self) -> None:
         box = self.query_one(FilterBox)

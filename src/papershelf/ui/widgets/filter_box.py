@@ -77,9 +77,13 @@ class FilterStatus(Static):
     fetching: reactive[bool] = reactive(False)  # R: sources are being fetched again
     sort: reactive[str] = reactive("loaded")
     error: reactive[str | None] = reactive(None)  # why the query does not parse
+    unsaved: reactive[int] = reactive(0)  # papers whose changes could not be saved (disk full)
 
     def render(self) -> Text:
         text = Text("⟳ ", "bold") if self.fetching else Text()
+        if self.unsaved:
+            papers = f"{self.unsaved:,} paper{'s' if self.unsaved != 1 else ''}"
+            text.append(f"⚠ changes not saved ({papers}) · ", "bold red")
         if self.error is not None:
             text.append(f"⚠ {self.error} · ", "bold")
             text.append(self.view.count_label, "bold")

@@ -1,0 +1,93 @@
+"""Following the files while the reader runs, and quitting without losing a change.
+
+A mixin of :class:`~papershelf.ui.screens.main.MainScreen` (after
+:class:`~papershelf.ui.screens.saved_views.SavedViews`). About once a second a worker re-reads
+``state.toml`` and ``views.toml`` when another reader or a sync tool changed them; the outside
+changes are merged under this reader's own (the shelf does that) and shown: markers, counts, the
+``*``/``u``/``is:`` views and the detail pane, with the cursor kept on its paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import work
+
+from papershelf.query.search import Query
+from papershelf.store.shelf import Outside
+from papershelf.ui.screens.saved_views import SavedViews
+from papershelf.ui.widgets.filter_box import FilterStatus
+
+# Seconds between two looks at the files on disk.
+FOLLOW_EVERY = 1.0
+
+
+class Following(SavedViews):
+    search: Query
+
+    def _apply(self, search: Query) -> None:  # MainScreen: filter again
+        raise NotImplementedError
+
+    def _after_change(self, keys: Sequence[str]) -> None:  # MainScreen: redraw what shows them
+        raise NotImplementedError
+
+    def _start_following(self) -> None:
+        self.set_interval(FOLLOW_EVERY, self._follow)
+
+    @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
+    def _follow(self) -> None:
+        self.shelf.poll()
+        self.app.call_from_thread(self._synced)
+
+    def follow_now(self) -> None:
+        """Look at the files at once (tests; the timer does it every second)."""
+        self.shelf.poll()
+        self._synced()
+
+    def _synced(self) -> None:
+        outside: Outside = self.shelf.sync()
+        if outside.keys:
+            # The filter may depend on the state (★ only, unread only, is:, tag:): filter again;
+            # the list keeps the cursor on its paper.
+            self._apply(self.search)
+            self._after_change(outside.keys)
+        for title, message in outside.messages:
+            self.notify(message, title=title, severity="warning", timeout=15, markup=False)
+        status = self.query_one(FilterStatus)
+        status.unsaved = self.shelf.unsaved if self.shelf.save_error is not None else 0
+
+    # -- quitting --------------------------------------------------------------------------
+
+    def action_quit(self) -> None:
+        """Quit; when changes could not be saved (disk full), ask first and say where they go."""
+        from papershelf.ui.screens.confirm import ConfirmScreen  # noqa: PLC0415
+
+        if self.shelf.unsaved == 0 or self.shelf.flush(1.0):
+            self.app.exit()
+            return
+        error = self.shelf.save_error
+        reason = f" ({getattr(error, 'strerror', None) or error})" if error is not None else ""
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            count = self.shelf.unsaved
+            where = self.shelf.rescue()
+            if where is None:
+                message = f"{count:,} papers' reading-state changes could not be saved anywhere."
+            else:
+                message = (
+                    f"{count:,} papers' reading-state changes could not be saved to "
+                    f"{self.shelf.store.path}; the whole reading state with them is in {where} "
+                    "(copy it over state.toml when the disk has room)."
+                )
+            self.app.exit(message=message)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"{self.shelf.unsaved:,} changes are not saved{reason}. Quit anyway?",
+                "y: quit and write them to a rescue file (its name is printed) · n: stay; saving "
+                "is tried again every few seconds",
+            ),
+            answer,
+        )
