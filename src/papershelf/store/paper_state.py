@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from papershelf.text import clean_line, strip_controls
@@ -38,10 +38,21 @@ class PaperState:
 
     def differing(self, other: PaperState) -> dict[str, Any]:
         """The fields whose value in ``other`` differs from this one, with ``other``'s values."""
+        if self == other:
+            return {}
         return {name: getattr(other, name) for name in FIELDS if getattr(self, name) != getattr(other, name)}
 
     def with_fields(self, fields: dict[str, Any]) -> PaperState:
-        return replace(self, **fields) if fields else self
+        """This state with ``fields`` (name -> value) changed."""
+        if not fields:
+            return self
+        get = fields.get
+        return PaperState(
+            get("starred", self.starred),
+            get("read", self.read),
+            get("tags", self.tags),
+            get("note", self.note),
+        )
 
 
 def clean_note(text: str) -> str:

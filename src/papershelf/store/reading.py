@@ -35,6 +35,8 @@ from papershelf.store.paper_state import FIELDS, PaperState, clean_note, parse_t
 from papershelf.store.state_text import (
     STATE_VERSION,
     StateFileError,
+    fragment,
+    parse_changed,
     parse_full,
     parse_known,
     read_cache,
@@ -154,6 +156,7 @@ class StateStore:
         self.lock_path = path.with_name(path.name + ".lock")
         self._entries: dict[str, PaperState] = {}  # the file as this process last read or wrote it
         self._texts: dict[str, str] = {}  # key -> its table as written, for entries unchanged since
+        self._text: str | None = None  # the whole file as last read or written
         self._signature: Signature | None = None
         self._digest: str | None = None
         self._pending: dict[str, dict[str, Any]] = {}  # own changes not saved yet: key -> fields
@@ -182,14 +185,15 @@ class StateStore:
             )
         fingerprint = file_digest(raw)
         entries = read_cache(self.cache_path, fingerprint)
-        if entries is None:
-            try:
-                entries = parse_full(raw.decode("utf-8"), self.path)
-            except (UnicodeDecodeError, ValueError, StateFileError) as error:
-                return self._invalid(error, readonly)
-            write_cache(self.cache_path, fingerprint, entries)
+        try:
+            text = raw.decode("utf-8")
+            if entries is None:
+                entries = parse_full(text, self.path)
+                write_cache(self.cache_path, fingerprint, entries)
+        except (UnicodeDecodeError, ValueError, StateFileError) as error:
+            return self._invalid(error, readonly)
         with self._mutex:
-            self._entries, self._texts = entries, {}
+            self._entries, self._texts, self._text = entries, {}, text
             self._signature, self._digest = signature, fingerprint
         return LoadResult(ReadingState(entries))
 
@@ -224,7 +228,9 @@ class StateStore:
     def write_cache(self) -> None:
         """Cache the file as last read or written (done when the reader closes)."""
         with self._mutex:
-            fingerprint, entries = self._digest, self._entries
+            fingerprint, entries, text = self._digest, self._entries, self._text
+        if fingerprint is None and text is not None:
+            fingerprint = file_digest(text.encode("utf-8"))
         if fingerprint is not None:
             write_cache(self.cache_path, fingerprint, entries)
 
@@ -272,31 +278,38 @@ class StateStore:
                     return False
                 batch, self._pending = self._pending, {}
                 self._inflight = batch
+            before: dict[str, PaperState] = {}
             try:
                 with self.locked():
                     self._reread(on_invalid="set aside")
-                    entries = dict(self._entries)
-                    texts = dict(self._texts)
-                    for key, fields in batch.items():
-                        value = entries.get(key, PaperState()).with_fields(fields)
-                        texts.pop(key, None)
-                        if value.is_empty:
-                            entries.pop(key, None)
-                        else:
-                            entries[key] = value
-                    text = render(entries, texts)
+                    with self._mutex:
+                        for key, fields in batch.items():
+                            old = before.setdefault(key, self._entries.get(key, PaperState()))
+                            self._put(key, old.with_fields(fields))
+                    text = render(self._entries, self._texts)
                     write_atomic(self.path, text)
                     signature = signature_of(self.path.stat())
             except BaseException:
                 with self._mutex:
+                    for key, old in before.items():
+                        self._put(key, old)
                     for key, fields in batch.items():
                         self._pending[key] = {**fields, **self._pending.get(key, {})}
                     self._inflight = {}
                 raise
             with self._mutex:
-                self._entries, self._texts, self._inflight = entries, texts, {}
-                self._signature, self._digest = signature, file_digest(text.encode("utf-8"))
+                self._text, self._inflight = text, {}
+                self._signature, self._digest = signature, None  # computed when needed
             return True
+
+    def _put(self, key: str, value: PaperState) -> None:
+        """Set the file's entry for ``key`` and its table (held: ``_io`` and ``_mutex``)."""
+        if value.is_empty:
+            self._entries.pop(key, None)
+            self._texts.pop(key, None)
+        else:
+            self._entries[key] = value
+            self._texts[key] = fragment(key, value)
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -320,40 +333,56 @@ class StateStore:
         if signature is None or signature == self._signature:
             return False  # unchanged, or removed (the next save writes it again)
         raw, signature = self._read()
-        digest = file_digest(raw)
-        if digest == self._digest:
-            self._signature = signature
-            return False
         try:
-            entries, same = self._parse(raw)
+            text = raw.decode("utf-8")
+            if text == self._text:  # touched, or written back as it was
+                self._signature = signature
+                return False
+            digest = file_digest(raw)
+            if digest in self._reported:
+                return False
+            changed = self._parse(text)
         except (UnicodeDecodeError, ValueError, StateFileError) as error:
             if on_invalid == "set aside":
                 aside = aside_path(self.path)
                 os.replace(self.path, aside)
                 self._problem(f"{self.path} had become invalid ({error}); it was moved to {aside}.")
                 self._signature = None
-            elif digest not in self._reported:
-                self._reported.add(digest)
+            else:
+                self._reported.add(file_digest(raw))
                 self._problem(f"{self.path} was changed on disk but is not valid ({error}); not used.")
             return False
-        old = self._entries
-        changed = {key for key in entries if key not in same} | (old.keys() - entries.keys())
-        changed = {key for key in changed if old.get(key) != entries.get(key)}
-        texts = {key: text for key, text in self._texts.items() if key in same or key not in changed}
         with self._mutex:
-            self._entries, self._texts = entries, texts
-            self._signature, self._digest = signature, digest
+            self._text, self._signature, self._digest = text, signature, digest
             self._outside |= changed
         return True
 
-    def _parse(self, raw: bytes) -> tuple[dict[str, PaperState], set[str]]:
-        """The entries of ``raw`` and the keys whose table is exactly as this process wrote it."""
-        text = raw.decode("utf-8")
+    def _parse(self, text: str) -> set[str]:
+        """Take ``text`` as the file; returns the keys whose state it changed. Only the tables that
+        changed are parsed when that can be told apart (see state_text)."""
+        old = self._entries
+        if self._text is not None:
+            quick = parse_changed(self._text, text, old, self.path)
+            if quick is not None:
+                gone, tables = quick
+                changed = {key for key in gone | tables.keys() if old.get(key) != tables.get(key)}
+                with self._mutex:
+                    for key in gone - tables.keys():
+                        self._put(key, PaperState())
+                    for key in changed & tables.keys():
+                        self._put(key, tables[key])
+                return changed
         known = {table: key for key, table in self._texts.items()}
-        quick = parse_known(text, known, self._entries, self.path)
-        if quick is not None:
-            return quick[0], set(quick[1])
-        return parse_full(text, self.path), set()
+        parsed = parse_known(text, known, old, self.path)
+        entries = parse_full(text, self.path) if parsed is None else parsed[0]
+        changed = {key for key in entries.keys() | old.keys() if old.get(key) != entries.get(key)}
+        texts = {
+            key: self._texts.get(key) or fragment(key, value) if key not in changed else fragment(key, value)
+            for key, value in entries.items()
+        }
+        with self._mutex:
+            self._entries, self._texts = entries, texts
+        return changed
 
     def _problem(self, message: str) -> None:
         with self._mutex:
@@ -390,8 +419,9 @@ class StateStore:
     def rescue(self, path: Path) -> None:
         """Write the whole reading state as this process sees it (the file plus its unsaved
         changes) to ``path``, in the format of ``state.toml``."""
-        entries = {key: value for key, value in self.current().items() if not value.is_empty}
-        with self._mutex:
-            own = self._pending.keys() | self._inflight.keys()
-            texts = {key: text for key, text in self._texts.items() if key not in own}
-        write_atomic(path, render(entries, texts))
+        with self._io:
+            entries = {key: value for key, value in self.current().items() if not value.is_empty}
+            with self._mutex:
+                own = self._pending.keys() | self._inflight.keys()
+                texts = {key: text for key, text in self._texts.items() if key not in own}
+            write_atomic(path, render(entries, texts))
