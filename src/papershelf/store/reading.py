@@ -339,7 +339,7 @@ class StateStore:
                 self._signature = signature
                 return False
             digest = file_digest(raw)
-            if digest in self._reported:
+            if digest in self._reported and on_invalid == "report":
                 return False
             changed = self._parse(text)
         except (UnicodeDecodeError, ValueError, StateFileError) as error:
