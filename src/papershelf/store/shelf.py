@@ -243,11 +243,19 @@ class Shelf:
             if not writer.close():
                 count = self.store.unsaved
                 where = self.rescue()
-                problems.append(
-                    f"{count:,} papers' reading-state changes could not be saved to {self.store.path}"
-                    + (f"; they were written to {where}" if where else " and are lost")
-                )
+                problems.append(describe_unsaved(count, self.store.path, where))
         return problems
+
+
+def describe_unsaved(count: int, path: Path, where: Path | None) -> str:
+    """What the user is told when changes to ``count`` papers could not be saved to ``path``."""
+    papers = f"{count:,} paper{'s' if count != 1 else ''}"
+    if where is None:
+        return f"Reading-state changes to {papers} could not be saved to {path}, nor anywhere else."
+    return (
+        f"Reading-state changes to {papers} could not be saved to {path}; the whole reading state "
+        f"with them is in {where} (copy it over {path.name} when the disk has room)."
+    )
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

@@ -17,6 +17,8 @@ from papershelf.store.reading import PaperState, StateStore
 from papershelf.store.shelf import Shelf
 from papershelf.store.views import SavedView
 
+REAL_FSYNC = os.fsync
+
 
 def _store(path: Path) -> StateStore:
     store = StateStore(path)
@@ -40,7 +42,9 @@ def test_two_readers_changing_different_fields_both_survive(tmp_path: Path) -> N
     _change(b, "p4", starred=True)
     state = StateStore(path).load().state
     assert state.get("p1") == PaperState(starred=True, tags=("vision",))
-    assert state.starred("p2") and state.read("p3") and state.starred("p4")
+    assert state.starred("p2")
+    assert state.read("p3")
+    assert state.starred("p4")
 
 
 def test_the_same_field_saved_last_wins(tmp_path: Path) -> None:
@@ -68,11 +72,15 @@ def test_outside_changes_are_merged_under_own_pending_ones(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     "edit",
     [
-        lambda text: text.replace('[papers."k5"]\nread = true\n', '[papers."k5"]\nread = true\nstarred = true\n'),
+        lambda text: text.replace(
+            '[papers."k5"]\nread = true\n', '[papers."k5"]\nread = true\nstarred = true\n'
+        ),
         lambda text: text.replace('\n[papers."k5"]\nread = true\n', ""),
         lambda text: text + '\n[papers."new"]\ntags = ["x"]\n',
         lambda text: text.replace("read = true", "read=true"),  # reformatted by hand: every table
-        lambda text: text.replace('[papers."k0"]\nread = true\n', '[papers."k0"]\nnote = """a\n[papers."k9"]\n"""\n'),
+        lambda text: text.replace(
+            '[papers."k0"]\nread = true\n', '[papers."k0"]\nnote = """a\n[papers."k9"]\n"""\n'
+        ),
     ],
 )
 def test_a_reread_parses_like_tomllib(tmp_path: Path, edit: object) -> None:
@@ -97,10 +105,15 @@ def test_a_duplicate_table_written_from_outside_is_set_aside_at_the_next_save(tm
     _change(store, "b", starred=True)
     assert "moved to" in store.take_problems()[0]
     assert list(tmp_path.glob("state.toml.corrupt-*"))
-    assert StateStore(path).load().state.snapshot() == {"a": PaperState(read=True), "b": PaperState(starred=True)}
+    assert StateStore(path).load().state.snapshot() == {
+        "a": PaperState(read=True),
+        "b": PaperState(starred=True),
+    }
 
 
-def test_a_failed_save_keeps_the_change_and_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_save_keeps_the_change_and_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "state.toml"
     store = StateStore(path)
     store.save({"a": PaperState(read=True)})
@@ -118,17 +131,21 @@ def test_a_failed_save_keeps_the_change_and_the_old_file(tmp_path: Path, monkeyp
     assert sorted(p.name for p in tmp_path.glob("*state*")) == ["state.toml", "state.toml.lock"]  # no temp
     assert store.unsaved == 1
     assert store.current(["b"])["b"] == PaperState(starred=True)
-    monkeypatch.undo()
+    monkeypatch.setattr(os, "fsync", REAL_FSYNC)  # not undo(): that would undo the XDG fixture too
     assert store.save_pending()
     assert store.unsaved == 0
-    assert StateStore(path).load().state.snapshot() == {"a": PaperState(read=True), "b": PaperState(starred=True)}
+    assert StateStore(path).load().state.snapshot() == {
+        "a": PaperState(read=True),
+        "b": PaperState(starred=True),
+    }
 
 
 def test_the_command_line_load_never_moves_or_writes(tmp_path: Path) -> None:
     path = tmp_path / "state.toml"
     path.write_text("not [ toml")
     result = StateStore(path).load(readonly=True)
-    assert not result.writable and result.warning is not None
+    assert not result.writable
+    assert result.warning is not None
     assert path.read_text() == "not [ toml"
     assert sorted(p.name for p in tmp_path.glob("*state*")) == ["state.toml"]
 
@@ -217,5 +234,6 @@ def test_unsaved_changes_go_to_a_rescue_file(tmp_path: Path, monkeypatch: pytest
     shelf.update("a", starred=True)  # not opened: nothing saved yet
     assert shelf.unsaved == 1
     where = shelf.rescue()
-    assert where is not None and where.parent == tmp_path / "rescue"
+    assert where is not None
+    assert where.parent == tmp_path / "rescue"
     assert tomllib.loads(where.read_text())["papers"] == {"a": {"starred": True}}

@@ -59,9 +59,7 @@ def test_two_processes_keep_the_last_value_of_every_field(tmp_path: Path) -> Non
     context = multiprocessing.get_context("spawn")
     counter = context.Value("i", 0)
     results = context.Queue()
-    workers = [
-        context.Process(target=_worker, args=(str(path), seed, counter, results)) for seed in (1, 2)
-    ]
+    workers = [context.Process(target=_worker, args=(str(path), seed, counter, results)) for seed in (1, 2)]
     for worker in workers:
         worker.start()
     logs = [results.get(timeout=60) for _ in workers]
@@ -78,6 +76,7 @@ def test_two_processes_keep_the_last_value_of_every_field(tmp_path: Path) -> Non
         assert getattr(entries.get(key), name) == value, (key, name)
     # The two ran at the same time: their saves interleave.
     first, second = ([ticket for ticket, *_ in log] for log in logs)
-    assert min(first) < max(second) and min(second) < max(first)
+    assert min(first) < max(second)
+    assert min(second) < max(first)
     data = tomllib.loads(path.read_text())
     assert set(data["papers"]) <= set(PAPERS)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from textual import work
 
 from papershelf.query.search import Query
-from papershelf.store.shelf import Outside
+from papershelf.store.shelf import Outside, describe_unsaved
 from papershelf.ui.screens.saved_views import SavedViews
 from papershelf.ui.widgets.filter_box import FilterStatus
 
@@ -72,15 +72,7 @@ class Following(SavedViews):
             if not yes:
                 return
             count = self.shelf.unsaved
-            where = self.shelf.rescue()
-            if where is None:
-                message = f"{count:,} papers' reading-state changes could not be saved anywhere."
-            else:
-                message = (
-                    f"{count:,} papers' reading-state changes could not be saved to "
-                    f"{self.shelf.store.path}; the whole reading state with them is in {where} "
-                    "(copy it over state.toml when the disk has room)."
-                )
+            message = describe_unsaved(count, self.shelf.store.path, self.shelf.rescue())
             self.app.exit(message=message)
 
         self.app.push_screen(
