@@ -1,8 +1,10 @@
-"""One paper's reading state (starred, read, tags, note) and the clean-up of what is typed into it."""
+"""One paper's reading state (starred, read, tags, note), all papers' in memory (ReadingState),
+and the clean-up of what is typed into them. Saved by :class:`~papershelf.store.reading.StateStore`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from papershelf.text import clean_line, strip_controls
@@ -73,3 +75,78 @@ def parse_tags(text: str) -> tuple[str, ...]:
             seen.add(tag.casefold())
             tags.append(tag)
     return tuple(tags)
+
+
+class ReadingState:
+    """All papers' reading state in memory. ``version`` grows with every change."""
+
+    def __init__(self, entries: Mapping[str, PaperState] | None = None) -> None:
+        self._entries: dict[str, PaperState] = {
+            key: value for key, value in (entries or {}).items() if not value.is_empty
+        }
+        self.version = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: str) -> PaperState:
+        return self._entries.get(key) or PaperState()
+
+    def starred(self, key: str) -> bool:
+        entry = self._entries.get(key)
+        return entry is not None and entry.starred
+
+    def read(self, key: str) -> bool:
+        entry = self._entries.get(key)
+        return entry is not None and entry.read
+
+    def tags(self, key: str) -> tuple[str, ...]:
+        entry = self._entries.get(key)
+        return entry.tags if entry is not None else ()
+
+    def note(self, key: str) -> str:
+        entry = self._entries.get(key)
+        return entry.note if entry is not None else ""
+
+    def set(self, key: str, value: PaperState) -> bool:
+        """Store ``value`` for ``key``; returns whether anything changed."""
+        if self.get(key) == value:
+            return False
+        if value.is_empty:
+            self._entries.pop(key, None)
+        else:
+            self._entries[key] = value
+        self.version += 1
+        return True
+
+    def changed(self, key: str, **changes: Any) -> PaperState:
+        """``key``'s state with ``changes`` applied (not stored)."""
+        return replace(self.get(key), **changes)
+
+    def update(self, key: str, **changes: Any) -> bool:
+        return self.set(key, self.changed(key, **changes))
+
+    def apply(self, changes: Mapping[str, PaperState]) -> dict[str, PaperState]:
+        """Set several papers at once; returns the previous state of those that changed."""
+        previous = {}
+        for key, value in changes.items():
+            before = self.get(key)
+            if self.set(key, value):
+                previous[key] = before
+        return previous
+
+    def starred_keys(self) -> list[str]:
+        return [key for key, entry in self._entries.items() if entry.starred]
+
+    def read_keys(self) -> list[str]:
+        return [key for key, entry in self._entries.items() if entry.read]
+
+    def tagged(self) -> dict[str, tuple[str, ...]]:
+        return {key: entry.tags for key, entry in self._entries.items() if entry.tags}
+
+    def noted_keys(self) -> list[str]:
+        return [key for key, entry in self._entries.items() if entry.note]
+
+    def snapshot(self) -> dict[str, PaperState]:
+        """A copy of the entries, safe to hand to another thread."""
+        return dict(self._entries)
