@@ -66,6 +66,7 @@ class Following(SavedViews):
             self.app.exit()
             return
         error = self.shelf.save_error
+        papers = f"{self.shelf.unsaved:,} paper{'s' if self.shelf.unsaved != 1 else ''}"
         reason = f" ({getattr(error, 'strerror', None) or error})" if error is not None else ""
 
         def answer(yes: bool | None) -> None:
@@ -77,7 +78,7 @@ class Following(SavedViews):
 
         self.app.push_screen(
             ConfirmScreen(
-                f"{self.shelf.unsaved:,} changes are not saved{reason}. Quit anyway?",
+                f"Changes to {papers} are not saved{reason}. Quit anyway?",
                 "y: quit and write them to a rescue file (its name is printed) · n: stay; saving "
                 "is tried again every few seconds",
             ),
