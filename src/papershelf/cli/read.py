@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -65,4 +66,6 @@ def run_reader(
         rescue_dir=rescue_dir(),
     )
     app.run()
+    for problem in app.close_problems:
+        print(f"papershelf: {problem}", file=sys.stderr)
     return 0

@@ -152,12 +152,12 @@ class StateStore:
 
     def write_cache(self) -> None:
         """Cache the file as last read or written (done when the reader closes)."""
-        with self._mutex:
-            fingerprint, entries, text = self._digest, self._entries, self._text
-        if fingerprint is None and text is not None:
-            fingerprint = file_digest(text.encode("utf-8"))
-        if fingerprint is not None:
-            write_cache(self.cache_path, fingerprint, entries)
+        with self._io:  # no save or re-read changes the entries meanwhile
+            fingerprint, text = self._digest, self._text
+            if fingerprint is None and text is not None:
+                fingerprint = file_digest(text.encode("utf-8"))
+            if fingerprint is not None:
+                write_cache(self.cache_path, fingerprint, self._entries)
 
     def warm(self) -> None:
         """Serialise every entry once (the writer thread does it at start), so that the first

@@ -52,6 +52,7 @@ class PapershelfApp(App[None]):
         self.source = source
         # Opens a URL in the browser (tests inject a recorder); only http(s) URLs reach it.
         self.opener: Callable[[str], bool] = opener or open_in_browser
+        self.close_problems: list[str] = []
         self.shelf = Shelf(
             store,
             undo_file=undo_file,
@@ -114,7 +115,9 @@ class PapershelfApp(App[None]):
         )
 
     def on_unmount(self) -> None:
-        for problem in self.shelf.close():
+        # Said on the terminal once the reader is gone (cli/read.py prints them).
+        self.close_problems = self.shelf.close()
+        for problem in self.close_problems:
             self.log.warning(problem)
 
     async def action_quit(self) -> None:

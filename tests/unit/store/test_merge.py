@@ -237,3 +237,16 @@ def test_unsaved_changes_go_to_a_rescue_file(tmp_path: Path, monkeypatch: pytest
     assert where is not None
     assert where.parent == tmp_path / "rescue"
     assert tomllib.loads(where.read_text())["papers"] == {"a": {"starred": True}}
+
+
+def test_the_json_cache_follows_outside_changes(tmp_path: Path) -> None:
+    path, cache = tmp_path / "state.toml", tmp_path / "cache.json"
+    a = StateStore(path, cache_path=cache)
+    a.load()
+    _change(a, "p", starred=True)
+    _change(_store(path), "p", tags=("b",))  # another reader
+    a.refresh()
+    a.write_cache()  # as the reader does when it closes
+    assert StateStore(path, cache_path=cache).load().state.get("p") == PaperState(starred=True, tags=("b",))
+    _change(_store(path), "p", note="later")  # after the cache was written: it is not used
+    assert StateStore(path, cache_path=cache).load().state.note("p") == "later"
