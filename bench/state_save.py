@@ -2,9 +2,16 @@
 
     uv run python bench/state_save.py [N ...]
 
-For each N (default 1k, 10k, 50k), builds a state with N read papers, then measures (median of
-several runs): the full first write, a save after one change (what each keystroke costs, thanks
-to the per-entry fragment cache), the load at start-up, and the file size.
+For each N (default 10k, 50k, 100k), builds a state file with N read papers and two readers on
+it (two StateStores, as two processes would have; the lock is the real lock file). Medians of
+several runs:
+
+- merged save: reader A records one change and saves (lock, check the file, apply, write, fsync);
+- merged save after B: reader B saved a change first, so A's save re-reads the file and merges;
+- key to disk: the reader's path end to end: Shelf.update (what a key does) until the background
+  writer has the merged file on disk, again with B's save in between;
+- follow: A notices B's change (poll + merge into what it shows), as the reader does every second;
+- load: start-up, from the TOML and from the JSON cache written when the reader closes.
 """
 
 from __future__ import annotations
@@ -13,60 +20,97 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from papershelf.store.reading import PaperState, ReadingState, StateStore
+from papershelf.store.reading import PaperState, StateStore
+from papershelf.store.shelf import Shelf
 
 
 def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def bench(n: int, runs: int = 7) -> tuple[float, float, float, int]:
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def change(store: StateStore, key: str) -> None:
+    before = store.current([key])[key]
+    store.record(key, before, PaperState(not before.starred, before.read, before.tags, before.note))
+
+
+def bench(n: int, runs: int = 9) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "state.toml"
         cache = Path(folder) / "state-cache.json"
-        cold = []
-        state = ReadingState(
+        StateStore(path).save(
             {f"arxiv:{2300 + i // 100000}.{i % 100000:05d}": PaperState(read=True) for i in range(n)}
         )
-        first, change, load = [], [], []
-        StateStore(path).save(state.snapshot())
-        for _ in range(3):
-            start = time.perf_counter()
-            StateStore(path).load()
-            cold.append(time.perf_counter() - start)
+        a, b = StateStore(path), StateStore(path)
+        for store in (a, b):
+            store.load()
+            store.warm()  # what the writer thread does right after start-up
+        alone, merged, follow = [], [], []
         for run in range(runs):
-            store = StateStore(path)
+            change(a, f"arxiv:2300.{run:05d}")
+            alone.append(timed(a.save_pending))
+            change(b, f"arxiv:2300.{n // 2 + run:05d}")
+            b.save_pending()
+            change(a, f"title:a {run}")
+            merged.append(timed(a.save_pending))
+            change(b, f"title:b {run}")
+            b.save_pending()
+            follow.append(timed(lambda: (a.refresh(), a.current(a.take_outside()))))
+        shelf = Shelf(StateStore(path))
+        shelf.open()
+        assert shelf.flush(30)  # the writer has warmed up
+        key_to_disk = []
+        for run in range(runs):
+            change(b, f"title:b2 {run}")
+            b.save_pending()
             start = time.perf_counter()
-            store.save(state.snapshot())
-            first.append(time.perf_counter() - start)
-            store = StateStore(path, cache_path=cache)
-            store.warm(state.snapshot())  # what the writer thread does right after start-up
-            state.update(f"title:changed {run}", starred=True)
-            start = time.perf_counter()
-            store.save(state.snapshot())
-            change.append(time.perf_counter() - start)
-            store.write_cache()
-            start = time.perf_counter()
-            StateStore(path, cache_path=cache).load()
-            load.append(time.perf_counter() - start)
-        return median_ms(first), median_ms(change), median_ms(cold), median_ms(load), path.stat().st_size
+            shelf.update(f"title:key {run}", starred=True)
+            assert shelf.flush(10)
+            key_to_disk.append(time.perf_counter() - start)
+        shelf.close()
+        cold = [timed(StateStore(path).load) for _ in range(3)]
+        store = StateStore(path, cache_path=cache)
+        store.load()
+        store.write_cache()
+        cached = [timed(StateStore(path, cache_path=cache).load) for _ in range(runs)]
+        return {
+            "alone": median_ms(alone),
+            "merged": median_ms(merged),
+            "key": median_ms(key_to_disk),
+            "follow": median_ms(follow),
+            "toml": median_ms(cold),
+            "cache": median_ms(cached),
+            "size": path.stat().st_size / 1e6,
+        }
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [1_000, 10_000, 50_000]
-    print("first save: cold cache; save after 1 change: cache warmed as the app's writer does at start")
-    print("load TOML: parsing state.toml; load (cache): the JSON copy the reader writes when it closes")
-    head = f"{'read marks':>10} | {'first save':>10} | {'save after 1 change':>19} | {'load TOML':>9} | "
-    print(head + f"{'load (cache)':>12} | {'file':>8}")
-    print(f"{'-' * 10}-|-{'-' * 10}-|-{'-' * 19}-|-{'-' * 9}-|-{'-' * 12}-|-{'-' * 8}")
+    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 50_000, 100_000]
+    columns = [
+        ("read marks", 10),
+        ("merged save", 11),
+        ("merged save after B", 19),
+        ("key to disk (after B)", 21),
+        ("follow B", 8),
+        ("load TOML", 9),
+        ("load (cache)", 12),
+        ("file", 7),
+    ]
+    print(" | ".join(f"{name:>{width}}" for name, width in columns))
+    print("-|-".join("-" * width for _, width in columns))
     for n in sizes:
-        first, change, cold, load, size = bench(n)
-        print(
-            f"{n:>10,} | {first:>8.1f}ms | {change:>17.1f}ms | {cold:>7.1f}ms | {load:>10.1f}ms | "
-            f"{size / 1e6:>6.2f}MB"
-        )
+        r = bench(n)
+        cells = [f"{n:,}"] + [f"{r[k]:.1f}ms" for k in ("alone", "merged", "key", "follow", "toml", "cache")]
+        cells.append(f"{r['size']:.2f}MB")
+        print(" | ".join(f"{cell:>{width}}" for cell, (_, width) in zip(cells, columns, strict=True)))
 
 
 if __name__ == "__main__":

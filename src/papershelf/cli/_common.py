@@ -96,8 +96,9 @@ def open_library() -> PaperCollection | None:
 
 
 def load_state() -> ReadingState:
-    """The reading state, read-only; a problem with the file is said on standard error."""
-    loaded = StateStore(state_path(), cache_path=state_cache_path()).load()
+    """The reading state, read-only (the command line never writes, moves or locks state.toml);
+    a problem with the file is said on standard error."""
+    loaded = StateStore(state_path(), cache_path=state_cache_path()).load(readonly=True)
     if loaded.warning:
         print(f"papershelf: {loaded.warning}", file=sys.stderr)
     return loaded.state

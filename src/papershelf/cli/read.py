@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from papershelf.store.config import Config, ConfigError
 from papershelf.store.paths import (
     cache_dir,
     library_dir,
+    rescue_dir,
     session_path,
     state_cache_path,
     state_path,
@@ -61,6 +63,9 @@ def run_reader(
         config=config,
         config_warning=config_warning,
         undo_file=undo_path(),
+        rescue_dir=rescue_dir(),
     )
     app.run()
+    for problem in app.close_problems:
+        print(f"papershelf: {problem}", file=sys.stderr)
     return 0

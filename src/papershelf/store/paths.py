@@ -43,6 +43,11 @@ def undo_path() -> Path:
     return cache_dir() / "undo.json"
 
 
+def rescue_dir() -> Path:
+    """Where reading-state changes that could not be saved to state.toml are written on quit."""
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
 def library_dir() -> Path:
     """The persistent library (SQLite database and search index)."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "library"

@@ -1,6 +1,7 @@
 """The reader's session: the last query, sort and highlighted paper, restored at the next start.
 
-Kept in ``session.toml`` in the config directory, written when the reader closes. A file that
+Kept in ``session.toml`` in the config directory, written when the reader closes. It is each
+reader's own and not merged: with two readers, the last one to quit wins. A file that
 does not parse is moved aside (``session.toml.corrupt-<timestamp>``) and reported, like the
 reading state.
 """

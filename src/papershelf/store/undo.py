@@ -4,6 +4,10 @@ The history outlives the session: the reader writes it to ``undo.json`` (cache d
 closes and reads it at the next start, so ctrl+z after a restart still undoes yesterday's last
 changes. A missing or unreadable file is an empty history (nothing of the reading state is lost:
 ``state.toml`` holds that).
+
+Undo puts back only what the step itself changed: the fields it changed that still hold the value
+it gave them. A change another reader made meanwhile (a tag added to the paper, or the same
+field changed again) is never reverted.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from papershelf.store.files import write_atomic
@@ -22,10 +26,12 @@ UNDO_STEPS = 100
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One user action (a star, a tag edit, a mark-all): the papers' states before it."""
+    """One user action (a star, a tag edit, a mark-all): the papers' states before and after it
+    (no ``after`` for a step kept by an older papershelf: undo then restores ``before`` whole)."""
 
     label: str
     before: Mapping[str, PaperState]
+    after: Mapping[str, PaperState] = field(default_factory=dict)
 
 
 class UndoHistory:
@@ -40,13 +46,7 @@ class UndoHistory:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             steps = [
-                Step(
-                    str(item["label"]),
-                    {
-                        str(key): PaperState(bool(starred), bool(read), tuple(map(str, tags)), str(note))
-                        for key, (starred, read, tags, note) in item["before"].items()
-                    },
-                )
+                Step(str(item["label"]), _states(item["before"]), _states(item.get("after", {})))
                 for item in data["steps"]
             ]
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -58,6 +58,7 @@ class UndoHistory:
             {
                 "label": step.label,
                 "before": {k: [v.starred, v.read, list(v.tags), v.note] for k, v in step.before.items()},
+                "after": {k: [v.starred, v.read, list(v.tags), v.note] for k, v in step.after.items()},
             }
             for step in self._steps
         ]
@@ -70,13 +71,33 @@ class UndoHistory:
         """Apply ``changes`` to ``state`` as one undoable step; returns how many papers changed."""
         before = state.apply(changes)
         if before:
-            self._steps.append(Step(label, before))
+            self._steps.append(Step(label, before, {key: state.get(key) for key in before}))
         return len(before)
 
-    def undo(self, state: ReadingState) -> Step | None:
-        """Put back the papers of the newest step; returns it (None when there is nothing to undo)."""
+    def undo(self, state: ReadingState) -> tuple[Step, dict[str, PaperState]] | None:
+        """Undo the newest step in ``state``; returns it and the previous state of the papers
+        the undo changed (None when there is nothing to undo)."""
         if not self._steps:
             return None
         step = self._steps.pop()
-        state.apply(step.before)
-        return step
+        restore = {}
+        for key, before in step.before.items():
+            after = step.after.get(key)
+            now = state.get(key)
+            if after is None:
+                restore[key] = before
+                continue
+            mine = {
+                name: value
+                for name, value in after.differing(before).items()
+                if getattr(now, name) == getattr(after, name)
+            }
+            restore[key] = now.with_fields(mine)
+        return step, state.apply(restore)
+
+
+def _states(items: Mapping[str, list[object]]) -> dict[str, PaperState]:
+    return {
+        str(key): PaperState(bool(starred), bool(read), tuple(map(str, tags)), str(note))  # type: ignore[call-overload]
+        for key, (starred, read, tags, note) in items.items()
+    }

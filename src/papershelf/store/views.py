@@ -8,7 +8,9 @@ Kept in ``views.toml`` in the config directory::
     unread_only = true
     sort = "date"
 
-A file that does not parse is moved aside and reported, like the reading state.
+A file that does not parse is moved aside and reported, like the reading state. Saving a view
+merges, like the reading state: under ``views.toml.lock`` the file is read again and only this
+view is put in, so views saved in two readers both survive.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 import tomli_w
 
 from papershelf.query.search import SORTS, Query
-from papershelf.store.files import set_aside, write_atomic
+from papershelf.store.files import file_lock, set_aside, write_atomic
 from papershelf.text import clean_line
 
 MAX_VIEWS = 9
@@ -32,8 +34,9 @@ class SavedView:
     query: Query
 
 
-def load_views(path: Path) -> tuple[list[SavedView], str | None]:
-    """The saved views (none when there is no file) and a warning if the file was bad."""
+def load_views(path: Path, *, move_bad: bool = True) -> tuple[list[SavedView], str | None]:
+    """The saved views (none when there is no file) and a warning if the file was bad (moved
+    aside unless ``move_bad`` is False)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         views = []
@@ -55,7 +58,19 @@ def load_views(path: Path) -> tuple[list[SavedView], str | None]:
     except FileNotFoundError:
         return [], None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as error:
+        if not move_bad:
+            return [], f"Saved views file {path} is invalid ({error}); not used."
         return [], set_aside(path, "Saved views file", error)
+
+
+def save_view_merged(path: Path, view: SavedView) -> tuple[list[SavedView], int, str | None]:
+    """Put ``view`` into the views file as it is on disk now (under its lock); returns the views,
+    the view's number and a warning if the file on disk was bad. Raises OSError."""
+    with file_lock(path.with_name(path.name + ".lock")):
+        views, problem = load_views(path)
+        views, number = with_view(views, view)
+        save_views(path, views)
+    return views, number, problem
 
 
 def save_views(path: Path, views: list[SavedView]) -> None:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
-from papershelf.store.reading import PaperState, StateStore
+from papershelf.store.reading import StateStore
+
+# Seconds between tries while saving fails (disk full, read-only, the directory gone).
+RETRY_AFTER = 2.0
 
 
 class StateWriter:
-    """Saves snapshots of the state on a background thread, newest first, never two at once.
+    """Saves the store's pending changes on a background thread, never two saves at once.
 
-    ``submit`` returns at once; a burst of changes is coalesced into one write of the newest
-    snapshot. ``flush`` waits until everything submitted is on disk. Errors are passed to
-    ``on_error`` (called from the writer thread).
+    ``kick`` returns at once; a burst of changes is coalesced into one merged save. ``flush``
+    waits until everything recorded is on disk. A save that fails is reported once through
+    ``on_error`` (from the writer thread) and tried again every ``retry`` seconds and at every
+    new change; ``on_saved`` is called when saving works again.
     """
 
     def __init__(
@@ -21,60 +25,73 @@ class StateWriter:
         store: StateStore,
         on_error: Callable[[Exception], None] | None = None,
         *,
-        warm: Mapping[str, PaperState] | None = None,
+        on_saved: Callable[[], None] | None = None,
+        retry: float = RETRY_AFTER,
+        warm: bool = True,
     ) -> None:
         self._store = store
         self._warm = warm
         self._on_error = on_error
+        self._on_saved = on_saved
+        self._retry = retry
         self._condition = threading.Condition()
-        self._pending: dict[str, PaperState] | None = None
+        self._kicked = False
         self._busy = False
         self._closed = False
-        self.failure: Exception | None = None  # the last save's error, until a save succeeds
+        self.failing = False  # the last save failed
+        self.last_error: Exception | None = None
         self._thread = threading.Thread(target=self._run, name="papershelf-state", daemon=True)
         self._thread.start()
 
-    def submit(self, entries: dict[str, PaperState]) -> None:
+    def kick(self) -> None:
+        """Save the pending changes soon."""
         with self._condition:
-            self._pending = entries
+            self._kicked = True
             self._condition.notify_all()
 
     def _run(self) -> None:
         if self._warm:
-            # Serialise the loaded entries once, off the UI thread, so the first change of the
-            # session costs what every later one does.
-            self._store.warm(self._warm)
-            self._warm = None
+            self._store.warm()
         while True:
             with self._condition:
-                while self._pending is None and not self._closed:
-                    self._condition.wait()
-                if self._pending is None:
-                    return
-                entries, self._pending = self._pending, None
+                ready = lambda: self._kicked or self._closed  # noqa: E731
+                self._condition.wait_for(ready, timeout=self._retry if self.failing else None)
+                closing = self._closed
+                self._kicked = False
                 self._busy = True
             try:
-                self._store.save(entries)
-                self.failure = None
-            except Exception as error:  # reported, the reader keeps working
-                self.failure = error
-                if self._on_error is not None:
+                self._store.save_pending()
+            except Exception as error:  # reported once, tried again; the reader keeps working
+                first = not self.failing
+                self.failing, self.last_error = True, error
+                if first and self._on_error is not None:
                     self._on_error(error)
+            else:
+                if self.failing:
+                    self.failing, self.last_error = False, None
+                    if self._on_saved is not None:
+                        self._on_saved()
             finally:
                 with self._condition:
                     self._busy = False
                     self._condition.notify_all()
+            if closing:
+                return
 
     def flush(self, timeout: float | None = 10.0) -> bool:
-        """Wait until every submitted snapshot is written; returns False on timeout."""
+        """Wait until the saves asked for so far are done; returns whether nothing is left
+        unsaved (False on timeout or when saving fails)."""
         with self._condition:
-            return self._condition.wait_for(lambda: self._pending is None and not self._busy, timeout=timeout)
+            self._kicked = self._kicked or self._store.unsaved > 0
+            self._condition.notify_all()
+            self._condition.wait_for(lambda: not self._kicked and not self._busy, timeout=timeout)
+        return self._store.unsaved == 0
 
-    def close(self) -> None:
-        """Write what is pending, then stop the thread."""
-        self.flush()
-        self._store.write_cache()
+    def close(self, timeout: float = 10.0) -> bool:
+        """One last save of what is pending, then stop; returns whether everything was saved."""
         with self._condition:
             self._closed = True
             self._condition.notify_all()
-        self._thread.join(timeout=10)
+        self._thread.join(timeout=timeout)
+        self._store.write_cache()
+        return self._store.unsaved == 0

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from papershelf.collection import PaperCollection
 from papershelf.store.config import Config
 from papershelf.store.reading import ReadingState, StateStore
-from papershelf.store.shelf import Shelf
+from papershelf.store.shelf import Shelf, describe_unsaved
 from papershelf.text import plain_message, safe_message
 from papershelf.ui.opener import open_in_browser
 from papershelf.ui.refetch import Refetcher
@@ -44,6 +44,7 @@ class PapershelfApp(App[None]):
         config_warning: str | None = None,
         opener: Callable[[str], bool] | None = None,
         undo_file: Path | None = None,
+        rescue_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.config = config or Config()
@@ -53,8 +54,14 @@ class PapershelfApp(App[None]):
         self.source = source
         # Opens a URL in the browser (tests inject a recorder); only http(s) URLs reach it.
         self.opener: Callable[[str], bool] = opener or open_in_browser
+        self.close_problems: list[str] = []
         self.shelf = Shelf(
-            store, undo_file=undo_file, views_file=views_file, session_file=session_file, restore=restore
+            store,
+            undo_file=undo_file,
+            views_file=views_file,
+            session_file=session_file,
+            restore=restore,
+            rescue_dir=rescue_dir,
         )
 
     @property
@@ -71,7 +78,7 @@ class PapershelfApp(App[None]):
         theme = self._start_theme()
         if theme is not None and theme in self.available_themes:
             self.theme = theme
-        self.shelf.open(on_save_error=self._report_save_error)
+        self.shelf.open(on_save_error=self._report_save_error, on_saved=self._report_saved)
         if source := self.source:
             self.sub_title = safe_message(source)  # file names: shown in the terminal title too
         for title, message in self.shelf.warnings:
@@ -123,22 +130,29 @@ class PapershelfApp(App[None]):
         )
 
     async def action_quit(self) -> None:
-        """Quit (q, ctrl+q); when changes could not be saved, ask first and say where a copy is."""
-        unsaved = self.shelf.unsaved()
-        if unsaved is None:
-            self.exit()
-            return
+        """Quit (q, ctrl+q); when changes could not be saved (disk full), ask first and say where
+        they go."""
         from papershelf.ui.screens.confirm import ConfirmScreen  # noqa: PLC0415
 
-        where = (
-            f"A copy of the reading state is in {unsaved.written_to}."
-            if unsaved.written_to is not None
-            else "It could not be written anywhere else either."
-        )
-        question = "Quit and lose the changes that could not be saved?"
-        detail = f"The reading state could not be saved: {unsaved.problem}. {where}"
+        shelf = self.shelf
+        if shelf.unsaved == 0 or shelf.flush(1.0):
+            self.exit()
+            return
+        error = shelf.save_error
+        papers = f"{shelf.unsaved:,} paper{'s' if shelf.unsaved != 1 else ''}"
+        reason = f" ({getattr(error, 'strerror', None) or error})" if error is not None else ""
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit(message=describe_unsaved(shelf.unsaved, shelf.store.path, shelf.rescue()))
+
         self.push_screen(
-            ConfirmScreen(question, plain_message(detail)), lambda yes: self.exit() if yes else None
+            ConfirmScreen(
+                plain_message(f"Changes to {papers} are not saved{reason}. Quit anyway?"),
+                "y: quit and write them to a rescue file (its name is printed) · n: stay; saving "
+                "is tried again every few seconds",
+            ),
+            answer,
         )
 
     def get_default_screen(self) -> Screen[None]:
@@ -149,14 +163,23 @@ class PapershelfApp(App[None]):
         )
 
     def on_unmount(self) -> None:
-        for problem in self.shelf.close():
+        # Said on the terminal once the reader is gone (cli/read.py prints them).
+        self.close_problems = self.shelf.close()
+        for problem in self.close_problems:
             self.log.warning(problem)
 
     def _report_save_error(self, error: Exception) -> None:
+        """The first of a run of failed saves (from the writer thread): said once."""
+        reason = getattr(error, "strerror", None) or str(error)
         self.call_from_thread(
             self.notify,
-            f"Could not save reading state: {error}",
+            f"Could not save reading state to {self.shelf.store.path}: {reason}. Your changes are "
+            "kept and shown; saving is tried again every few seconds.",
             title="Reading state",
             severity="error",
-            timeout=15,
+            timeout=20,
+            markup=False,
         )
+
+    def _report_saved(self) -> None:
+        self.call_from_thread(self.notify, "Reading state saved again.", title="Reading state", timeout=5)

@@ -115,10 +115,9 @@ def test_atomic_write_leaves_no_temp_files(tmp_path: Path) -> None:
 def test_writer_coalesces_and_flushes(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "state.toml")
     writer = StateWriter(store)
-    state = ReadingState()
     for i in range(200):
-        state.update(f"title:p{i}", read=True)
-        writer.submit(state.snapshot())
+        store.record(f"title:p{i}", PaperState(), PaperState(read=True))
+        writer.kick()
     assert writer.flush(5)
     assert len(StateStore(store.path).load().state) == 200
     writer.close()
@@ -128,12 +127,16 @@ def test_writer_reports_errors(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     errors: list[Exception] = []
-    writer = StateWriter(StateStore(blocker / "state.toml"), on_error=errors.append)
-    writer.submit({"k": PaperState(read=True)})
-    writer.flush(5)
-    writer.close()
-    assert errors
+    store = StateStore(blocker / "state.toml")
+    writer = StateWriter(store, on_error=errors.append, retry=0.05)
+    store.record("k", PaperState(), PaperState(read=True))
+    writer.kick()
+    assert not writer.flush(5)
+    time.sleep(0.3)  # several retries fail: the user is told once
+    assert not writer.close()
+    assert len(errors) == 1
     assert isinstance(errors[0], OSError)
+    assert store.unsaved == 1
 
 
 def test_sigkill_mid_write_never_leaves_a_truncated_file(tmp_path: Path) -> None:

@@ -31,8 +31,8 @@ from papershelf.store.shelf import Shelf
 from papershelf.ui.actions import bindings, where
 from papershelf.ui.commands import PaperCommands
 from papershelf.ui.refetch import Refetcher
+from papershelf.ui.screens.following import Following
 from papershelf.ui.screens.help import HelpScreen
-from papershelf.ui.screens.saved_views import SavedViews
 from papershelf.ui.screens.tags import TagsScreen
 from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
 from papershelf.ui.widgets.paper_detail import PaperDetail
@@ -48,7 +48,7 @@ def _asks_watched(search: Query) -> bool:
     return needs(search.text_tree, Flag, lambda node: isinstance(node, Flag) and node.name == "watched")
 
 
-class MainScreen(SavedViews):
+class MainScreen(Following):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual API)
     # The list has the focus at start, unless a key typed while the app started (a "/") has
     # moved it already: focusing in on_mount took it back, and the next letters were commands.
@@ -67,6 +67,7 @@ class MainScreen(SavedViews):
     watched: reactive[frozenset[int]] = reactive(frozenset())  # papers on the watch list
     pending: reactive[bool] = reactive(False)  # a filter is still running in the background
     fetching: reactive[bool] = reactive(False)  # R: sources are being fetched again
+    unsaved: reactive[int] = reactive(0)  # papers whose changes could not be saved (disk full)
 
     def __init__(
         self,
@@ -102,7 +103,11 @@ class MainScreen(SavedViews):
                         select_on_focus=False,
                     ).data_bind(MainScreen.search)
                     yield FilterStatus(id="count").data_bind(
-                        MainScreen.view, MainScreen.search, MainScreen.pending, MainScreen.fetching
+                        MainScreen.view,
+                        MainScreen.search,
+                        MainScreen.pending,
+                        MainScreen.fetching,
+                        MainScreen.unsaved,
                     )
                 yield PaperList(self.collection, self.shelf.state, id="papers").data_bind(
                     MainScreen.view, MainScreen.highlight, MainScreen.watched
@@ -116,6 +121,7 @@ class MainScreen(SavedViews):
             self._apply(self.search)
         self._show_current()
         self._warm_up()
+        self._start_following()
         if self.config.watch is not None:
             self._find_watched(self.collection)
 

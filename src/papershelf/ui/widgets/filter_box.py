@@ -79,6 +79,7 @@ class FilterStatus(Static):
     search: reactive[Query] = reactive(Query())  # its toggles, sort and parse error are shown
     pending: reactive[bool] = reactive(False)  # a filter is still running in the background
     fetching: reactive[bool] = reactive(False)  # R: sources are being fetched again
+    unsaved: reactive[int] = reactive(0)  # papers whose changes could not be saved (disk full)
 
     def watch_search(self, search: Query) -> None:
         self.set_class(search.problem is not None, "-error")
@@ -86,6 +87,9 @@ class FilterStatus(Static):
     def render(self) -> Text:
         search = self.search
         text = Text("⟳ ", "bold") if self.fetching else Text()
+        if self.unsaved:
+            papers = f"{self.unsaved:,} paper{'s' if self.unsaved != 1 else ''}"
+            text.append(f"⚠ changes not saved ({papers}) · ", "bold red")
         if search.error is not None:
             text.append(f"⚠ {search.error} · ", "bold")
             text.append(self.view.count_label, "bold")
