@@ -1,0 +1,1 @@
+"""What papershelf writes out for people and other tools: exports and statistics."""
