@@ -33,7 +33,11 @@ TITLE_OFFSET = 1 << TEXT_BITS
 AUTHOR_OFFSET = TITLE_OFFSET + (1 << TITLE_BITS)
 N_FEATURES = AUTHOR_OFFSET + (1 << AUTHOR_BITS)
 FIELDS = ("text", "title", "author")
-_FIELD_RANGE = {"text": (0, TEXT_BITS), "title": (TITLE_OFFSET, TITLE_BITS), "author": (AUTHOR_OFFSET, AUTHOR_BITS)}
+_FIELD_RANGE = {
+    "text": (0, TEXT_BITS),
+    "title": (TITLE_OFFSET, TITLE_BITS),
+    "author": (AUTHOR_OFFSET, AUTHOR_BITS),
+}
 
 
 def column(field: str, word: bytes) -> int:
@@ -108,7 +112,9 @@ class FeatureRows:
         return cls(np.asarray(positions, dtype=np.int64), indptr, indices.astype(np.int32, copy=False))
 
     @classmethod
-    def from_postings(cls, fields: Sequence[tuple[str, Sequence[bytes], IntArray, npt.NDArray[np.uint32]]]) -> FeatureRows:
+    def from_postings(
+        cls, fields: Sequence[tuple[str, Sequence[bytes], IntArray, npt.NDArray[np.uint32]]]
+    ) -> FeatureRows:
         """From inverted lists: per field (name, vocabulary, CSR pointers, postings), as the
         search index stores a segment. The rows are those of every position seen, sorted."""
         hasher = _Hasher()
@@ -116,7 +122,9 @@ class FeatureRows:
         all_docs: list[npt.NDArray[np.uint32]] = []
         for name, vocab, ptr, postings in fields:
             cols = np.asarray(hasher.columns(name, vocab), dtype=np.int32)
-            all_cols.append(np.repeat(cols, np.diff(np.asarray(ptr))))
+            bounds = np.asarray(ptr, dtype=np.int64)
+            counts = bounds[1:] - bounds[:-1]
+            all_cols.append(np.repeat(cols, counts))
             all_docs.append(np.asarray(postings, dtype=np.uint32))
         cols = np.concatenate(all_cols) if all_cols else np.zeros(0, dtype=np.int32)
         docs = np.concatenate(all_docs) if all_docs else np.zeros(0, dtype=np.uint32)
@@ -144,7 +152,10 @@ class FeatureRows:
     @classmethod
     def load(cls, directory: Path) -> FeatureRows:
         """Raises OSError or ValueError for a missing or damaged cache."""
-        arrays = [np.load(directory / f"{name}.npy", allow_pickle=False) for name in ("positions", "indptr", "indices")]
+        arrays = [
+            np.load(directory / f"{name}.npy", allow_pickle=False)
+            for name in ("positions", "indptr", "indices")
+        ]
         positions, indptr, indices = arrays
         if indptr.size != positions.size + 1 or (indptr.size and int(indptr[-1]) != indices.size):
             raise ValueError(f"{directory}: inconsistent feature arrays")

@@ -3,7 +3,7 @@
 Built from :class:`~papershelf.rank.features.FeatureRows` parts (import batches; a later part's
 row replaces an earlier row of the same position). Columns are weighted as tf-idf with binary
 tf: ``idf(column) * field weight``, each row scaled to unit length. Columns in fewer than
-``min_df`` papers or in more than ``max_df`` of them (the "the", "we", "model" of every
+``min_df`` papers or in more than ``max_df`` of them (in a small collection, more than half) (the "the", "we", "model" of every
 abstract) are dropped when the matrix is built: they say nothing of taste and are about half
 of all entries, so dropping them halves the memory and the time of every score.
 
@@ -28,6 +28,7 @@ IntArray = npt.NDArray[np.int64]
 FIELD_WEIGHTS = (1.0, 1.0, 0.5)
 MIN_DF = 2
 MAX_DF = 0.1
+SMALL = 500  # papers: below 5,000 the df cut-off is this many papers, up to half of them
 CHUNK = 1 << 22  # entries per step of a score pass (bounded temporary memory)
 
 
@@ -66,7 +67,8 @@ class FeatureMatrix:
             else:
                 df += np.bincount(part.indices[np.repeat(live, np.diff(part.indptr))], minlength=N_FEATURES)
         n_docs = max(int((owner >= 0).sum()), 1)
-        keep = (df >= min_df) & (df <= max(max_df * n_docs, min_df))
+        # A small collection keeps words in up to half its papers (its topics' own words).
+        keep = (df >= min_df) & (df <= max(max_df * n_docs, min(0.5 * n_docs, SMALL), min_df))
         idf = (np.log((1 + n_docs) / (1 + df)) + 1).astype(np.float32)
         fields = np.ones(N_FEATURES, dtype=np.float32)
         fields[:TITLE_OFFSET] = field_weights[0]
@@ -101,7 +103,10 @@ class FeatureMatrix:
 
     def scores(self, column_values: FloatArray) -> FloatArray:
         """Per row: the dot product of the weighted, unit-length row with ``column_values``."""
-        return _row_sums(self.indptr, self.indices, (column_values * self.weight).astype(np.float32)) * self.row_scale
+        return (
+            _row_sums(self.indptr, self.indices, (column_values * self.weight).astype(np.float32))
+            * self.row_scale
+        )
 
     def row(self, position: int) -> tuple[npt.NDArray[np.int32], FloatArray]:
         """Columns and values of one (weighted, unit-length) row."""
@@ -123,7 +128,9 @@ class FeatureMatrix:
         return csr_matrix((data, cols, indptr), shape=(positions.size, N_FEATURES))
 
 
-def _live_rows(part: FeatureRows, owner: npt.NDArray[np.int32], number: int, size: int) -> npt.NDArray[np.bool_]:
+def _live_rows(
+    part: FeatureRows, owner: npt.NDArray[np.int32], number: int, size: int
+) -> npt.NDArray[np.bool_]:
     inside = part.positions < size
     live = np.zeros(len(part), dtype=np.bool_)
     live[inside] = owner[part.positions[inside]] == number

@@ -56,7 +56,9 @@ def train(
     negatives = np.setdiff1d(negatives[(negatives >= 0) & (negatives < matrix.size)], positives)
     rng = np.random.default_rng(seed)
     count = min(background, matrix.size)
-    sample = rng.choice(matrix.size, size=count, replace=False) if count < matrix.size else np.arange(matrix.size)
+    sample = (
+        rng.choice(matrix.size, size=count, replace=False) if count < matrix.size else np.arange(matrix.size)
+    )
     sample = np.setdiff1d(sample, np.concatenate([positives, negatives]))
     rows = np.concatenate([positives, negatives, sample])
     labels = np.zeros(rows.size, dtype=np.int8)
@@ -81,9 +83,7 @@ def similar(matrix: FeatureMatrix, position: int) -> FloatArray:
     return matrix.scores(query)
 
 
-def explain(
-    paper: Paper, coef: FloatArray, weight: FloatArray, *, top: int = 6
-) -> list[tuple[str, float]]:
+def explain(paper: Paper, coef: FloatArray, weight: FloatArray, *, top: int = 6) -> list[tuple[str, float]]:
     """The words that weigh most for ``paper`` under ``coef``: (word, share of the score), the
     largest first, only those speaking for it. Title and author words are marked."""
     found: dict[str, float] = {}
@@ -106,4 +106,3 @@ def top_positions(scores: FloatArray, among: npt.NDArray[np.int64] | None = None
         order = np.argsort(-scores, kind="stable")
         return order.astype(np.int64)
     return among[np.argsort(-scores[among], kind="stable")]
-
