@@ -29,13 +29,20 @@ def run_reader(
     library: PaperCollection | None, papers: Sequence[Paper], files: Sequence[Path], *, fresh: bool
 ) -> int:
     """Run the reader on ``library`` (or, when None, on ``papers`` loaded from ``files``)."""
+    build_app(library, papers, files, fresh=fresh).run()
+    return 0
 
+
+def build_app(
+    library: PaperCollection | None, papers: Sequence[Paper], files: Sequence[Path], *, fresh: bool
+) -> PapershelfApp:
+    """The reader on ``library`` (or, when None, on ``papers`` loaded from ``files``)."""
     collection: PaperCollection
     if library is not None:
         collection = library
         label = f"library · {len(library):,} papers"
     else:
-        collection = InMemoryCollection(papers)
+        collection = InMemoryCollection(papers, cache_dir=cache_dir())
         label = ", ".join(p.name for p in files) if files else "bundled: Daily Papers"
     try:
         config, config_warning = read_config(), None
@@ -50,7 +57,7 @@ def run_reader(
         else None
     )
     store = StateStore(state_path(), cache_path=state_cache_path())
-    app = PapershelfApp(
+    return PapershelfApp(
         collection,
         store,
         source=label,
@@ -62,5 +69,3 @@ def run_reader(
         config_warning=config_warning,
         undo_file=undo_path(),
     )
-    app.run()
-    return 0

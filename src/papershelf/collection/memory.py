@@ -12,7 +12,7 @@ from papershelf.query.compiled import Doc, compile_matcher
 from papershelf.query.context import Context, StateLookup
 from papershelf.query.search import Query
 from papershelf.query.tree import positive_words
-from papershelf.rank.ranker import is_ranked
+from papershelf.rank import is_ranked
 
 if TYPE_CHECKING:
     from papershelf.rank.ranker import Ranker

@@ -15,7 +15,7 @@ from papershelf.model import Paper, date_number
 from papershelf.query.context import Context, StateLookup
 from papershelf.query.search import Query
 from papershelf.query.tree import Everything, Node, Prefix, Range, all_words, needs, positive_words
-from papershelf.rank.ranker import RELEVANCE, is_ranked
+from papershelf.rank import RELEVANCE, is_ranked
 
 if TYPE_CHECKING:
     import numpy as np

@@ -3,9 +3,10 @@
 Built from :class:`~papershelf.rank.features.FeatureRows` parts (import batches; a later part's
 row replaces an earlier row of the same position). Columns are weighted as tf-idf with binary
 tf: ``idf(column) * field weight``, each row scaled to unit length. Columns in fewer than
-``min_df`` papers or in more than ``max_df`` of them (in a small collection, more than half) (the "the", "we", "model" of every
-abstract) are dropped when the matrix is built: they say nothing of taste and are about half
-of all entries, so dropping them halves the memory and the time of every score.
+``min_df`` papers or in more than ``max_df`` of them (the "the", "we", "model" of every
+abstract; in a small collection, more than half of them) are dropped when the matrix is built:
+they say nothing of taste and are about half of all entries, so dropping them halves the
+memory and the time of every score.
 
 Scores are one pass over the entries: ``sum(v[col] for col in row) * row_scale`` with a dense
 vector ``v`` of column weights, in numpy (no float matrix is ever held: values are implied).

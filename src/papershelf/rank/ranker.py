@@ -18,31 +18,11 @@ import numpy.typing as npt
 
 from papershelf.model import Paper
 from papershelf.query.context import StateLookup
+from papershelf.rank import FORYOU, LIKE, RELEVANCE, ColdStart, cold_start_message, tag_of
 from papershelf.rank.features import FeatureRows
 from papershelf.rank.matrix import FeatureMatrix, FloatArray, IntArray
 from papershelf.rank.relevance import WordHits, bm25
-from papershelf.rank.taste import ColdStart, TasteModel, explain, similar, train
-
-FORYOU = "foryou"
-LIKE = "like:"
-RELEVANCE = "relevance"
-
-
-def is_ranked(sort: str) -> bool:
-    """Whether ``sort`` is one of the rankings (not a column sort)."""
-    return sort in (FORYOU, RELEVANCE) or sort.startswith((FORYOU + ":", LIKE))
-
-
-def tag_of(sort: str) -> str | None:
-    """``foryou:TAG`` -> TAG; None for ``foryou`` (the stars)."""
-    return sort.split(":", 1)[1] if sort.startswith(FORYOU + ":") else None
-
-
-def cold_start_message(sort: str) -> str:
-    tag = tag_of(sort)
-    if tag is not None:
-        return f"no paper is tagged {tag!r} yet: tag a few papers you like with it"
-    return "star a few papers you like (s), and papershelf ranks the rest by them"
+from papershelf.rank.taste import TasteModel, explain, similar, train
 
 
 def labels(sort: str, state: StateLookup) -> tuple[list[str], list[str]]:
@@ -155,4 +135,4 @@ class Ranker:
         return float(ranked.scores[position]), explain(paper, ranked.model.coef, self.matrix.weight)
 
 
-__all__ = ["ColdStart", "Ranker", "cold_start_message", "is_ranked", "tag_of"]
+__all__ = ["ColdStart", "Ranker"]

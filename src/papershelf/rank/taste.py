@@ -16,16 +16,13 @@ import numpy as np
 import numpy.typing as npt
 
 from papershelf.model import Paper
+from papershelf.rank import ColdStart
 from papershelf.rank.features import column, paper_words
 from papershelf.rank.matrix import FeatureMatrix, FloatArray, IntArray
 
 BACKGROUND = 20_000
 C = 0.1  # tuned on real abstracts (bench/rank_quality.py)
 OPENED_WEIGHT = 2.0  # an opened-and-not-starred paper says more than an unseen one
-
-
-class ColdStart(Exception):
-    """Nothing to learn from: no starred paper (or none with the tag)."""
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from papershelf.collection.memory import InMemoryCollection
 from papershelf.model import Paper
 from papershelf.query.context import Context
 from papershelf.query.search import Query
+from papershelf.rank import ColdStart
 from papershelf.rank.features import FeatureRows
 from papershelf.rank.papers import cached_rows, papers_digest
-from papershelf.rank.ranker import ColdStart
 from papershelf.sources.jsonl import parse_jsonl
 from papershelf.store.reading import ReadingState
 
@@ -98,11 +98,13 @@ def test_relevance_puts_title_matches_first(papers: list[Paper]) -> None:
     order = ranked(collection, ReadingState(), "relevance", "robot")
     assert set(order) == set(ranked(collection, ReadingState(), "loaded", "robot"))
     in_title = [i for i in order if "robot" in papers[i].title.lower()]
-    assert in_title and order[: len(in_title)] == in_title
+    assert in_title
+    assert order[: len(in_title)] == in_title
     # Two words: a paper with both beats a paper with one.
     both = ranked(collection, ReadingState(), "relevance", "robot | language")
     first = papers[both[0]].search_text.lower()
-    assert "robot" in first and "language" in first
+    assert "robot" in first
+    assert "language" in first
 
 
 def test_features_are_cached_and_a_damaged_cache_is_rebuilt(papers: list[Paper], tmp_path: Path) -> None:
@@ -110,7 +112,8 @@ def test_features_are_cached_and_a_damaged_cache_is_rebuilt(papers: list[Paper],
     directory = tmp_path / "rank" / papers_digest(papers)
     assert (directory / "indices.npy").is_file()
     again = cached_rows(papers, tmp_path)
-    assert np.array_equal(again.indices, built.indices) and np.array_equal(again.indptr, built.indptr)
+    assert np.array_equal(again.indices, built.indices)
+    assert np.array_equal(again.indptr, built.indptr)
     (directory / "indptr.npy").write_bytes(b"not numpy")
     rebuilt = cached_rows(papers, tmp_path)
     assert np.array_equal(rebuilt.indices, built.indices)

@@ -12,7 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from papershelf.collection import PaperView
-from papershelf.query.search import SORTS
+from papershelf.query.search import sort_label
 
 
 class QueryHighlighter(Highlighter):
@@ -92,5 +92,5 @@ class FilterStatus(Static):
         if self.unread_only:
             text.append(" · unread only")
         if self.sort != "loaded":
-            text.append(f" · {SORTS.get(self.sort, self.sort)}")
+            text.append(f" · {sort_label(self.sort)}")
         return text
