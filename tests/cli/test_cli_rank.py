@@ -76,6 +76,7 @@ def test_like_orders_by_likeness_and_names_a_missing_key(library: list[str]) -> 
     code, _, err = run("list", "--like", "arxiv:0000.00000")
     assert code == 2
     assert "no paper with key 'arxiv:0000.00000'" in err
+    assert err.count("\n") == 1
 
 
 def test_relevance_and_a_bad_sort(library: list[str]) -> None:

@@ -95,11 +95,6 @@ def matching(collection: PaperCollection, query: Query, context: Context) -> lis
     except ColdStart as cold:
         error(str(cold))
         return ExitCode.USAGE
-    except KeyError as missing:
-        if not query.sort.startswith("like:"):
-            raise
-        error(f"--like: no paper with key {missing.args[0]!r} in the library")
-        return ExitCode.USAGE
     except QueryError as problem:
         print(f"papershelf: {problem.message}:\n  {query.text}\n  {' ' * problem.position}^", file=sys.stderr)
         return ExitCode.USAGE

@@ -56,6 +56,10 @@ class PaperCollection(Protocol):
         a ranked sort is quick only when its scores for ``state`` are at hand."""
         ...
 
+    def why(self, index: int, sort: str, state: StateLookup) -> tuple[float, list[tuple[str, float]]] | None:
+        """Under a trained "for you" ``sort``: the paper's score and the words weighing most."""
+        ...
+
     def warm_up(self, stop: Callable[[], bool]) -> None:
         """Prepare for filtering in the background (``stop()`` says when to give up)."""
         ...

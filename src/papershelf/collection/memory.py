@@ -74,6 +74,11 @@ class InMemoryCollection:
             return False  # training a model or scoring every paper: in a worker
         return len(self._papers) <= QUICK_SCAN_LIMIT
 
+    def why(self, index: int, sort: str, state: StateLookup) -> tuple[float, list[tuple[str, float]]] | None:
+        if self._ranker is None:
+            return None
+        return self._ranker.why(index, self.paper(index), sort, state)
+
     def warm_up(self, stop: Callable[[], bool]) -> None:
         self._prepared()
 

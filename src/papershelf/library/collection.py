@@ -121,6 +121,11 @@ class LibraryCollection:
             mask[np.asarray(positions, dtype=np.int64)] = True
         return mask
 
+    def why(self, index: int, sort: str, state: StateLookup) -> tuple[float, list[tuple[str, float]]] | None:
+        if self._ranker is None:
+            return None
+        return self._ranker.why(index, self.paper(index), sort, state)
+
     def warm_up(self, stop: Callable[[], bool]) -> None:
         """Load the index, and in a large library precompute the one-letter prefixes, so the
         first key typed is as fast as the rest."""

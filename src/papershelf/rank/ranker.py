@@ -102,8 +102,8 @@ class Ranker:
         return ranked
 
     def scores(self, sort: str, state: StateLookup, words: Sequence[str] = ()) -> FloatArray:
-        """Per position, higher first; raises :class:`ColdStart` (or KeyError for ``like:`` of
-        a key not in the collection)."""
+        """Per position, higher first; raises :class:`ColdStart` (no labels, or ``like:`` of a
+        key not in the collection)."""
         if sort == RELEVANCE:
             return bm25(words, self._word_hits(), self._doc_lengths())
         if sort.startswith(LIKE):
@@ -112,7 +112,7 @@ class Ranker:
             if found is None:
                 position = self._positions_of([key]).get(key)
                 if position is None:
-                    raise KeyError(key)
+                    raise ColdStart(f"no paper with key {key!r} here")
                 found = similar(self.matrix, position)
                 self._like = {key: found}
             return found

@@ -25,6 +25,7 @@ from papershelf.collection import PaperCollection, PaperView, Positions
 from papershelf.query.context import Context
 from papershelf.query.search import Query, next_sort
 from papershelf.query.tree import Flag, needs
+from papershelf.rank import ColdStart
 from papershelf.store.config import Config
 from papershelf.store.reading import ReadingState
 from papershelf.store.shelf import Shelf
@@ -32,7 +33,7 @@ from papershelf.ui.actions import bindings, where
 from papershelf.ui.commands import PaperCommands
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.help import HelpScreen
-from papershelf.ui.screens.saved_views import SavedViews
+from papershelf.ui.screens.rankings import Rankings
 from papershelf.ui.screens.tags import TagsScreen
 from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
 from papershelf.ui.widgets.paper_detail import PaperDetail
@@ -48,7 +49,7 @@ def _asks_watched(search: Query) -> bool:
     return needs(search.text_tree, Flag, lambda node: isinstance(node, Flag) and node.name == "watched")
 
 
-class MainScreen(SavedViews):
+class MainScreen(Rankings):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual API)
     # The list has the focus at start, unless a key typed while the app started (a "/") has
     # moved it already: focusing in on_mount took it back, and the next letters were commands.
@@ -138,6 +139,8 @@ class MainScreen(SavedViews):
             self.search = replace(self.search, text=text)
 
     def watch_view(self, view: PaperView) -> None:
+        if self.is_mounted and self.why_of(0) is not None:
+            self._schedule_detail()  # a new model: the detail pane's score and words follow
         if self._top_on_next_view:
             self._top_on_next_view = False
             # After the list has taken the view (it keeps the cursor's paper when it does).
@@ -178,8 +181,9 @@ class MainScreen(SavedViews):
                 self._schedule_detail()  # the abstract's highlights follow the words
         status.starred_only = search.starred_only
         status.unread_only = search.unread_only
-        status.sort = search.sort
-        if self.collection.is_quick(search):
+        status.sort = self.sort_text(search.sort)
+        status.hint = None
+        if self.collection.is_quick(search, self.shelf.state):
             self.workers.cancel_group(self, "filter")
             context = Context(self.shelf.state, self.config.watch)
             self.view = PaperView(self.collection.filter(search, context), len(self.collection))
@@ -197,7 +201,11 @@ class MainScreen(SavedViews):
         first = self.collection.preview(search, context)
         if first is not None and not worker.is_cancelled:
             self.app.call_from_thread(self._set_view, search, first, partial=True)
-        indices = self.collection.filter(search, context)
+        try:
+            indices = self.collection.filter(search, context)
+        except ColdStart as cold:  # no stars yet (or "like" of a paper gone): say how to start
+            self.app.call_from_thread(self.cold_start, search, str(cold))
+            return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._set_view, search, indices)
 
@@ -218,6 +226,8 @@ class MainScreen(SavedViews):
             return isinstance(focused, PaperList)
         if acts == "filter":
             return in_filter
+        if acts == "like":  # escape leaves "more like this" (only then is it this key's)
+            return isinstance(focused, PaperList) and self.in_like()
         if acts == "detail":
             return isinstance(focused, PaperDetail)
         return True
@@ -257,8 +267,6 @@ class MainScreen(SavedViews):
         """Next sort order; the cursor stays on the same paper (wherever it moves to)."""
         self.search = replace(self.search, sort=next_sort(self.search.sort))
 
-    # -- the highlighted paper -------------------------------------------------------------
-
     def on_paper_list_highlighted(self, event: PaperList.Highlighted) -> None:
         self._session_key = self._current_key()  # kept for the session: unmounted, the list is gone
         self._schedule_detail()
@@ -287,6 +295,7 @@ class MainScreen(SavedViews):
                 self.shelf.state.get(paper.key),
                 self.search.words,
                 watched=index in self.paper_list.watched,
+                why=self.why_of(index),
             )
             if self.config.mark_read == "highlight" and not self.shelf.state.read(paper.key):
                 if self._read_timer is not None:
@@ -320,6 +329,7 @@ class MainScreen(SavedViews):
         """
         if self.shelf.update(key, label, **changes):
             self._after_change([key])
+            self.retrain(label)
 
     def _after_change(self, keys: Sequence[str]) -> None:
         self.paper_list.refresh()
@@ -347,8 +357,6 @@ class MainScreen(SavedViews):
                 self._change(paper.key, "tags", tags=tags)
 
         self.app.push_screen(TagsScreen(paper.title, self.shelf.state.tags(paper.key)), apply)
-
-    # -- refetching the library's sources ----------------------------------------------------
 
     def action_refetch(self) -> None:
         refetcher = self.refetcher

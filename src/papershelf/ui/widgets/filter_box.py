@@ -77,6 +77,7 @@ class FilterStatus(Static):
     fetching: reactive[bool] = reactive(False)  # R: sources are being fetched again
     sort: reactive[str] = reactive("loaded")
     error: reactive[str | None] = reactive(None)  # why the query does not parse
+    hint: reactive[str | None] = reactive(None)  # how to start a ranking that has no labels yet
 
     def render(self) -> Text:
         text = Text("⟳ ", "bold") if self.fetching else Text()
@@ -93,4 +94,6 @@ class FilterStatus(Static):
             text.append(" · unread only")
         if self.sort != "loaded":
             text.append(f" · {sort_label(self.sort)}")
+        if self.hint:
+            text.append(f" · {self.hint}", "italic")
         return text
