@@ -5,8 +5,8 @@
 Stars ``k`` random papers whose primary arXiv category is C, ranks every other paper, and
 reports precision@20 (the share of the 20 best unstarred papers whose primary category is C),
 per category and as the mean over categories and seeds. Beside papershelf's ranker
-(papershelf.rank: hashed words of text, title and authors; logistic regression on stars plus a
-background sample) it runs arxiv-sanity-lite's method on the same stars: TfidfVectorizer (word
+(papershelf.rank: hashed words of text, title and authors; LinearSVC on stars plus a
+background sample of 20,000) it runs arxiv-sanity-lite's method on the same stars: TfidfVectorizer (word
 1-2-grams, 20,000 features, sublinear tf, max_df 0.1, min_df 5, English stop words) over title,
 abstract and authors, and LinearSVC(C=0.01, class_weight="balanced") trained on all papers.
 
@@ -29,7 +29,7 @@ import numpy as np
 from papershelf.model import Paper
 from papershelf.rank.features import FeatureRows
 from papershelf.rank.matrix import FeatureMatrix
-from papershelf.rank.taste import train
+from papershelf.rank.taste import C, train
 
 DATA = Path(__file__).parent / "data" / "arxiv-cs-ai-2025-05.jsonl.gz"
 TOP = 20
@@ -62,7 +62,7 @@ def papershelf_ranker(papers: list[Paper], **options: float) -> Ranker:
     if "author" in options:
         matrix_options["field_weights"] = (1.0, options.get("title", 1.0), options["author"])  # type: ignore[assignment]
     matrix = FeatureMatrix.build([rows], len(papers), **matrix_options)  # type: ignore[arg-type]
-    c = float(options.get("c", 1.0))
+    c = float(options.get("c", C))
 
     def rank(starred: np.ndarray) -> np.ndarray:
         return train(matrix, starred, c=c).scores(matrix)
@@ -146,7 +146,7 @@ def main() -> None:
     rankers["arxiv-sanity-lite"] = sanity_ranker(papers)
     sanity_built = time.perf_counter() - started
     if args.tune:
-        for c in (0.3, 3.0, 10.0):
+        for c in (0.003, 0.03, 0.1):
             rankers[f"C={c}"] = papershelf_ranker(papers, c=c)
         for title, author in ((0.0, 0.0), (2.0, 0.5), (1.0, 1.0), (1.0, 0.0)):
             rankers[f"title={title} author={author}"] = papershelf_ranker(papers, title=title, author=author)

@@ -141,7 +141,9 @@ class LibraryCollection:
             from papershelf.library.ranking import library_ranker  # noqa: PLC0415
 
             directory = self.store.path.parent / "rank"
-            self._ranker = library_ranker(lambda: self.index, self._size, directory, self._positions_of)
+            self._ranker = library_ranker(
+                lambda: self.index, self._size, directory, self._positions_of, self.paper
+            )
         return self._ranker
 
     def is_quick(self, query: Query, state: StateLookup | None = None) -> bool:

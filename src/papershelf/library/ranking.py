@@ -18,7 +18,9 @@ import numpy as np
 import numpy.typing as npt
 
 from papershelf.library.index import SearchIndex, Segment
-from papershelf.rank.features import FeatureRows
+from papershelf.model import Paper
+from papershelf.rank.features import FeatureRows, column, paper_words
+from papershelf.rank.matrix import FeatureMatrix, FloatArray
 from papershelf.rank.ranker import Ranker
 from papershelf.rank.relevance import BoolArray, WordHits
 
@@ -75,11 +77,35 @@ def doc_lengths(index: SearchIndex) -> npt.NDArray[np.int64]:
     return lengths
 
 
+def like_scores(index: SearchIndex, matrix: FeatureMatrix, paper: Paper, position: int) -> FloatArray:
+    """Cosine likeness of every paper to ``paper`` (at ``position``) from the index's posting
+    lists of the paper's own words: a few hundred thousand additions instead of a pass over
+    every feature of every paper (a paper updated since its first import may also count the
+    words of its older record)."""
+    scores = np.zeros(index.size, dtype=np.float32)
+    for field, words in paper_words(paper).items():
+        name = "any" if field == "text" else field
+        if name != "any" and not index.has_field(name):
+            continue
+        for word in words:
+            weight = float(matrix.weight[column(field, word)])
+            if weight == 0:
+                continue
+            for segment in index.segments:
+                source = segment if name == "any" else segment.fields[name]
+                postings = source.word_postings(word)
+                if postings.size:
+                    scores[postings] += np.float32(weight * weight)
+    scores *= matrix.row_scale * matrix.row_scale[position]
+    return scores
+
+
 def library_ranker(
     index: Callable[[], SearchIndex],
     size: int,
     directory: Path,
     positions_of: Callable[[Iterable[str]], dict[str, int]],
+    paper: Callable[[int], Paper],
 ) -> Ranker:
     def word_hits() -> WordHits:
         search = index()
@@ -98,4 +124,9 @@ def library_ranker(
             lengths.append(doc_lengths(index()))
         return lengths[0]
 
-    return Ranker(size, lambda: cached_parts(index(), directory), positions_of, word_hits, lengths_once)
+    def like(matrix: FeatureMatrix, position: int) -> FloatArray:
+        return like_scores(index(), matrix, paper(position), position)
+
+    return Ranker(
+        size, lambda: cached_parts(index(), directory), positions_of, word_hits, lengths_once, like=like
+    )

@@ -139,3 +139,19 @@ def test_features_from_postings_equal_features_from_papers(papers: list[Paper]) 
     assert np.array_equal(from_index.positions, direct.positions)
     assert np.array_equal(from_index.indptr, direct.indptr)
     assert np.array_equal(from_index.indices, direct.indices)
+
+
+def test_row_sums_with_empty_rows_and_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from papershelf.rank import matrix  # noqa: PLC0415
+
+    rng = np.random.default_rng(1)
+    lengths = rng.integers(0, 4, size=200)
+    lengths[[0, 57, 58, 199]] = 0
+    indptr = np.zeros(201, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    indices = rng.integers(0, 50, size=int(indptr[-1])).astype(np.int32)
+    values = rng.random(50).astype(np.float32)
+    expected = [values[indices[indptr[r] : indptr[r + 1]]].sum() for r in range(200)]
+    for chunk in (1 << 22, 7, 1):
+        monkeypatch.setattr(matrix, "CHUNK", chunk)
+        assert np.allclose(matrix._row_sums(indptr, indices, values), expected, atol=1e-5)
