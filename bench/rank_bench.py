@@ -24,8 +24,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from generate import write  # noqa: E402
@@ -124,8 +122,6 @@ def main() -> None:
         print(f"  more like this (m)          {statistics.median(like) * 1000:,.0f} ms")
         print(f"  relevance 'model training'  {statistics.median(relevance) * 1000:,.0f} ms")
         print(f"  extra resident memory       {extra:,.0f} MB")
-        del matrix, ranker, collection, index
-        np.zeros(1)
 
 
 if __name__ == "__main__":

@@ -41,8 +41,7 @@ def test_library_and_memory_rank_alike_and_features_grow_by_segment(tmp_path: Pa
     assert len(cached) == 2  # one per segment
     first = directory / "rank" / cached[0] / "indices.npy"
     stamp = first.stat().st_mtime_ns
-    extra = [p for p in parse_jsonl(TOPICS.read_text(encoding="utf-8"))[:3]]
-    renamed = [type(p)(title=p.title + " again", abstract=p.abstract, authors=p.authors) for p in extra]
+    renamed = [type(p)(title=p.title + " again", abstract=p.abstract, authors=p.authors) for p in papers[:3]]
     library.importer().import_papers(renamed)
     again = library.collection()
     found = again.filter(Query(sort="foryou"), context)
