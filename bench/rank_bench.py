@@ -64,6 +64,53 @@ def library_of(n: int, data: Path) -> tuple[Path, float | None]:
     return directory, n / seconds
 
 
+def measure(n: int, directory: Path, import_rate: float | None, runs: int) -> None:
+    shutil.rmtree(directory / "rank", ignore_errors=True)
+    collection = Library(directory, readonly=True).collection()
+    index = collection.index
+    base = rss_mb()
+    build, parts = timed(lambda: cached_parts(index, directory / "rank"))
+    reread, parts = timed(lambda: cached_parts(index, directory / "rank"))
+    matrix_s, matrix = timed(lambda: FeatureMatrix.build(parts, len(collection)))
+    parts = []  # the matrix holds what it needs
+    ranker = collection.ranker
+    ranker._matrix = matrix  # the matrix just timed: no second build
+    keys = [collection.row(i).key for i in range(0, n, max(n // 50, 1))]
+    retrain, like, relevance = [], [], []
+    state = ReadingState()
+    for run in range(runs):
+        state = ReadingState()
+        for key in keys[: 5 + run]:
+            state.update(key, starred=True)
+        for key in keys[20:30]:
+            state.update(key, read=True)
+        seconds, order = timed(lambda s=state: collection.filter(Query(sort="foryou"), Context(s)))
+        assert len(order) == n
+        retrain.append(seconds)
+    for run in range(runs):
+        key = keys[run]
+        seconds, order = timed(lambda k=key: collection.filter(Query(sort=f"like:{k}"), Context(state)))
+        assert int(order[0]) == collection.index_of(key)
+        like.append(seconds)
+    query = Query("model training", sort="relevance")
+    for _ in range(runs):
+        seconds, order = timed(lambda: collection.filter(query, Context(state)))
+        relevance.append(seconds)
+    extra = rss_mb() - base
+    stored = sum(f.stat().st_size for f in (directory / "rank").rglob("*") if f.is_file())
+    kept = matrix.indices.size
+    print(f"\n{n:,} papers ({kept:,} feature entries kept, {stored / 2**20:,.0f} MB cached)")
+    if import_rate is not None:
+        print(f"  import (this run)           {import_rate:,.0f} papers/s")
+    print(f"  features from the index     {build:.2f} s ({n / build:,.0f} papers/s)")
+    print(f"  features from the cache     {reread:.2f} s")
+    print(f"  weighted matrix             {matrix_s:.2f} s")
+    print(f"  retrain + rank after a star {statistics.median(retrain) * 1000:,.0f} ms (median of {runs})")
+    print(f"  more like this (m)          {statistics.median(like) * 1000:,.0f} ms")
+    print(f"  relevance 'model training'  {statistics.median(relevance) * 1000:,.0f} ms")
+    print(f"  extra resident memory       {extra:,.0f} MB", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
@@ -73,55 +120,7 @@ def main() -> None:
     args.data.mkdir(parents=True, exist_ok=True)
     for n in args.sizes:
         directory, import_rate = library_of(n, args.data)
-        shutil.rmtree(directory / "rank", ignore_errors=True)
-        collection = Library(directory, readonly=True).collection()
-        index = collection.index
-        base = rss_mb()
-        build, parts = timed(lambda: cached_parts(index, directory / "rank"))
-        reread, parts = timed(lambda: cached_parts(index, directory / "rank"))
-        matrix_s, matrix = timed(lambda: FeatureMatrix.build(parts, len(collection)))
-        del parts
-        ranker = collection.ranker
-        ranker._matrix = matrix  # the matrix just timed: no second build
-        keys = [collection.row(i).key for i in range(0, n, max(n // 50, 1))]
-        retrain = []
-        for run in range(args.runs):
-            state = ReadingState()
-            for key in keys[: 5 + run]:
-                state.update(key, starred=True)
-            for key in keys[20:30]:
-                state.update(key, read=True)
-            seconds, order = timed(lambda s=state: collection.filter(Query(sort="foryou"), Context(s)))
-            assert len(order) == n
-            retrain.append(seconds)
-        like = []
-        for run in range(args.runs):
-            key = keys[run]
-            seconds, order = timed(lambda k=key: collection.filter(Query(sort=f"like:{k}"), Context(state)))
-            assert int(order[0]) == collection.index_of(key)
-            like.append(seconds)
-        relevance = []
-        for _ in range(args.runs):
-            query = Query("model training", sort="relevance")
-            seconds, order = timed(lambda q=query: collection.filter(q, Context(state)))
-            relevance.append(seconds)
-        extra = rss_mb() - base
-        stored = sum(f.stat().st_size for f in (directory / "rank").rglob("*") if f.is_file())
-        print(
-            f"\n{n:,} papers ({matrix.indices.size:,} feature entries kept, {stored / 2**20:,.0f} MB cached)"
-        )
-        if import_rate is not None:
-            print(f"  import (this run)           {import_rate:,.0f} papers/s")
-        print(
-            f"  features from the index     {build:.2f} s ({n / build:,.0f} papers/s); from cache {reread:.2f} s"
-        )
-        print(f"  weighted matrix             {matrix_s:.2f} s")
-        print(
-            f"  retrain + rank after a star {statistics.median(retrain) * 1000:,.0f} ms (median of {args.runs})"
-        )
-        print(f"  more like this (m)          {statistics.median(like) * 1000:,.0f} ms")
-        print(f"  relevance 'model training'  {statistics.median(relevance) * 1000:,.0f} ms")
-        print(f"  extra resident memory       {extra:,.0f} MB")
+        measure(n, directory, import_rate, args.runs)
 
 
 if __name__ == "__main__":
