@@ -153,15 +153,20 @@ class FeatureRows:
 
     @classmethod
     def load(cls, directory: Path) -> FeatureRows:
-        """Raises OSError or ValueError for a missing or damaged cache."""
-        arrays = [
-            np.load(directory / f"{name}.npy", allow_pickle=False)
-            for name in ("positions", "indptr", "indices")
-        ]
+        """Memory-mapped (file-backed pages, not the process's own memory); raises OSError or
+        ValueError for a missing or damaged cache."""
+        names = ("positions", "indptr", "indices")
+        dtypes = (np.int64, np.int64, np.int32)
+        arrays = []
+        for name, dtype in zip(names, dtypes, strict=True):
+            array = np.load(directory / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            if array.dtype != dtype or array.ndim != 1:
+                raise ValueError(f"{directory}: {name}.npy is not a 1-d {np.dtype(dtype).name} array")
+            arrays.append(array)
         positions, indptr, indices = arrays
         if indptr.size != positions.size + 1 or (indptr.size and int(indptr[-1]) != indices.size):
             raise ValueError(f"{directory}: inconsistent feature arrays")
-        return cls(positions.astype(np.int64), indptr.astype(np.int64), indices.astype(np.int32))
+        return cls(positions, indptr, indices)
 
 
 def _swap(tmp: Path, directory: Path) -> None:
