@@ -83,10 +83,15 @@ def similar(matrix: FeatureMatrix, position: int) -> FloatArray:
 
 def explain(paper: Paper, coef: FloatArray, weight: FloatArray, *, top: int = 6) -> list[tuple[str, float]]:
     """The words that weigh most for ``paper`` under ``coef``: (word, share of the score), the
-    largest first, only those speaking for it. Title and author words are marked."""
+    largest first, only those speaking for it (English stop words left out). Author words are
+    marked with ``@``."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # noqa: PLC0415 - loaded: a model exists
+
     found: dict[str, float] = {}
     for field, words in paper_words(paper).items():
         for word in words:
+            if field != "author" and word.decode("utf-8", "replace") in ENGLISH_STOP_WORDS:
+                continue  # "would", "come": they weigh in a small list, but explain nothing
             col = column(field, word)
             value = float(weight[col] * coef[col])
             if value > 0:
