@@ -77,19 +77,14 @@ class FeatureMatrix:
         fields[AUTHOR_OFFSET:] = field_weights[2]
         weight = np.where(keep, idf * fields, np.float32(0)).astype(np.float32)
         lengths = np.zeros(size, dtype=np.int64)
-        kept_parts: list[tuple[IntArray, npt.NDArray[np.int32]]] = []
-        for number, part in enumerate(parts):
-            entry_keep = keep[part.indices]
-            row_ids = np.repeat(np.arange(len(part)), np.diff(part.indptr))
-            live = _live_rows(part, owner, number, size)
-            entry_keep &= live[row_ids]
-            counts = np.bincount(row_ids[entry_keep], minlength=len(part))
-            lengths[part.positions[live]] = counts[live]
-            kept_parts.append((row_ids[entry_keep], part.indices[entry_keep]))
+        for number, part in enumerate(parts):  # two passes, so no part's entries are held twice
+            row_ids, cols = _kept_entries(part, keep, _live_rows(part, owner, number, size))
+            lengths[part.positions[np.unique(row_ids)]] = np.bincount(row_ids)[np.unique(row_ids)]
         indptr = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
         indices = np.empty(int(indptr[-1]), dtype=np.int32)
-        for part, (row_ids, cols) in zip(parts, kept_parts, strict=True):
+        for number, part in enumerate(parts):
+            row_ids, cols = _kept_entries(part, keep, _live_rows(part, owner, number, size))
             if cols.size == 0:
                 continue
             positions = part.positions[row_ids]
@@ -127,6 +122,15 @@ class FeatureMatrix:
         cols = self.indices[take]
         data = self.weight[cols] * np.repeat(self.row_scale[positions], lengths)
         return csr_matrix((data, cols, indptr), shape=(positions.size, N_FEATURES))
+
+
+def _kept_entries(
+    part: FeatureRows, keep: npt.NDArray[np.bool_], live: npt.NDArray[np.bool_]
+) -> tuple[IntArray, npt.NDArray[np.int32]]:
+    """(row, column) of the entries of ``part`` that stay: a kept column in a live row."""
+    row_ids = np.repeat(np.arange(len(part)), np.diff(part.indptr))
+    entry_keep = keep[part.indices] & live[row_ids]
+    return row_ids[entry_keep], np.asarray(part.indices[entry_keep], dtype=np.int32)
 
 
 def _live_rows(
