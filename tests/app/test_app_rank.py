@@ -33,7 +33,7 @@ def order(app: Any) -> list[int]:
     return [int(i) for i in app.screen.query_one(PaperList).view.indices]
 
 
-async def until(pilot: Any, check: Any, timeout: float = 20.0) -> None:
+async def until(pilot: Any, check: Any, timeout: float = 60.0) -> None:
     """Let workers run until ``check()`` holds (training runs in a thread)."""
     deadline = time.monotonic() + timeout
     while not check():
@@ -59,9 +59,11 @@ async def test_for_you_starts_cold_then_learns_each_star(papers: list[Paper]) ->
         meta = screen.query_one("#detail-meta")
         await until(
             pilot,
-            lambda: order(app) != before
-            and not screen.query_one(FilterStatus).pending
-            and "for you: " in str(meta.render()),
+            lambda: (
+                order(app) != before
+                and not screen.query_one(FilterStatus).pending
+                and "for you: " in str(meta.render())
+            ),
         )
         ranked = [i for i in order(app) if i not in robots[:3]]
         assert sum(i in robots for i in ranked[:10]) >= 8
