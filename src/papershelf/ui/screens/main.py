@@ -63,6 +63,11 @@ class MainScreen(Rankings):
 
     view: reactive[PaperView] = reactive(PaperView.everything(0), always_update=True)
     search: reactive[Query] = reactive(Query(), init=False)
+    # Handed down to the list and the status with data_bind:
+    highlight: reactive[tuple[str, ...]] = reactive(())  # the words the query looks for
+    watched: reactive[frozenset[int]] = reactive(frozenset())  # papers on the watch list
+    pending: reactive[bool] = reactive(False)  # a filter is still running in the background
+    fetching: reactive[bool] = reactive(False)  # R: sources are being fetched again
 
     def __init__(
         self,
@@ -96,9 +101,18 @@ class MainScreen(Rankings):
                         placeholder="/ to filter: words, prefixes…",
                         id="filter",
                         select_on_focus=False,
+                    ).data_bind(MainScreen.search)
+                    yield FilterStatus(id="count").data_bind(
+                        MainScreen.view,
+                        MainScreen.search,
+                        MainScreen.pending,
+                        MainScreen.fetching,
+                        MainScreen.hint,
+                        MainScreen.sort_title,
                     )
-                    yield FilterStatus(id="count").data_bind(MainScreen.view)
-                yield PaperList(self.collection, self.shelf.state, id="papers").data_bind(MainScreen.view)
+                yield PaperList(self.collection, self.shelf.state, id="papers").data_bind(
+                    MainScreen.view, MainScreen.highlight, MainScreen.watched
+                )
             yield PaperDetail(id="detail")
         yield Footer()
 
@@ -119,8 +133,7 @@ class MainScreen(Rankings):
         self.app.call_from_thread(self._set_watched, found)
 
     def _set_watched(self, found: frozenset[int]) -> None:
-        self.paper_list.watched = found
-        self.paper_list.refresh()
+        self.watched = found
         self._show_current()  # the detail pane says whether the paper is watched
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
@@ -155,17 +168,9 @@ class MainScreen(Rankings):
         Text that does not parse changes nothing but the box: the list keeps the last good
         result, the box turns to its error style and the status says what is wrong and where.
         """
-        box = self.query_one(FilterBox)
-        status = self.query_one(FilterStatus)
-        problem = search.problem  # parsed once: a text that fails is not cached by parse()
-        error = None if problem is None else str(problem)
-        box.error_at = None if problem is None else problem.position
-        box.set_class(error is not None, "-error")
-        status.set_class(error is not None, "-error")
-        status.error = error
-        if error is not None:
+        if search.problem is not None:  # the box and the status show it (data_bind)
             self.workers.cancel_group(self, "filter")
-            status.pending = False
+            self.pending = False
             return
         if self.config.watch is None and not self._told_no_watch_list and _asks_watched(search):
             self._told_no_watch_list = True
@@ -175,20 +180,17 @@ class MainScreen(Rankings):
                 severity="warning",
                 timeout=10,
             )
-        if search.words != self.paper_list.highlight:
-            self.paper_list.highlight = search.words
+        if search.words != self.highlight:
+            self.highlight = search.words
             if self.is_mounted:
                 self._schedule_detail()  # the abstract's highlights follow the words
-        status.starred_only = search.starred_only
-        status.unread_only = search.unread_only
-        status.sort = self.sort_text(search.sort)
-        status.hint = None
+        self.sort_title, self.hint = self.sort_text(search.sort), None
         if self.collection.is_quick(search, self.shelf.state):
             self.workers.cancel_group(self, "filter")
             context = Context(self.shelf.state, self.config.watch)
             self.view = PaperView(self.collection.filter(search, context), len(self.collection))
         else:
-            status.pending = True
+            self.pending = True
             # The worker gets a copy of the reading state: the UI may change it meanwhile.
             self._filter_in_background(
                 search, Context(ReadingState(self.shelf.state.snapshot()), self.config.watch)
@@ -211,7 +213,7 @@ class MainScreen(Rankings):
 
     def _set_view(self, search: Query, indices: Positions, *, partial: bool = False) -> None:
         if search == self.search:  # a newer keystroke's answer may already be showing
-            self.query_one(FilterStatus).pending = partial
+            self.pending = partial
             self.view = PaperView(indices, len(self.collection), partial)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -294,7 +296,7 @@ class MainScreen(Rankings):
                 paper,
                 self.shelf.state.get(paper.key),
                 self.search.words,
-                watched=index in self.paper_list.watched,
+                watched=index in self.watched,
                 why=self.why_of(index),
             )
             if self.config.mark_read == "highlight" and not self.shelf.state.read(paper.key):
@@ -362,11 +364,10 @@ class MainScreen(Rankings):
         refetcher = self.refetcher
         if refetcher is None:
             return
-        status = self.query_one(FilterStatus)
-        if status.fetching:
+        if self.fetching:
             self.notify("Already fetching.")
             return
-        status.fetching = True
+        self.fetching = True
         self._refetch(refetcher)
 
     @work(thread=True, exclusive=True, group="refetch", exit_on_error=False)
@@ -379,12 +380,12 @@ class MainScreen(Rankings):
         self.app.call_from_thread(self._refetched, collection, message)
 
     def _refetch_failed(self, message: str) -> None:
-        self.query_one(FilterStatus).fetching = False
+        self.fetching = False
         self.notify(message, title="Refetch failed", severity="error", timeout=10)
 
     def _refetched(self, collection: PaperCollection, message: str) -> None:
         """New papers appear; the filter and the cursor's paper stay (positions never move)."""
-        self.query_one(FilterStatus).fetching = False
+        self.fetching = False
         self.collection = collection
         self.paper_list.replace_collection(collection)
         self._apply(self.search)

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
 
+from textual.reactive import reactive
+
 from papershelf.query.search import Query
 from papershelf.rank import FORYOU, LIKE, is_ranked
 from papershelf.ui.commands import Command
 from papershelf.ui.screens.saved_views import SavedViews
-from papershelf.ui.widgets.filter_box import FilterStatus
 
 # What changes the labels a "for you" model learns from.
 RETRAIN_ON = frozenset({"star", "tags", "undo"})
@@ -26,6 +27,10 @@ RETRAIN_ON = frozenset({"star", "tags", "undo"})
 
 class Rankings(SavedViews):
     _sort_before_like: str = "loaded"
+    # Handed down to the status with data_bind:
+    hint: reactive[str | None] = reactive(None)  # how to start: nothing to learn from yet
+    sort_title: reactive[str] = reactive("")  # "like: <title>" under more like this
+    pending: reactive[bool]
 
     def palette_commands(self) -> Iterable[Command]:
         """Beside the actions and views: "for you" by the stars, and by each tag in use."""
@@ -59,20 +64,19 @@ class Rankings(SavedViews):
         return self.search.sort.startswith(LIKE)
 
     def sort_text(self, sort: str) -> str:
-        """The status's word for ``sort``: ``like: <title>`` for more like this."""
+        """The status's word for ``sort`` when it is not the sort's own: ``like: <title>``."""
         if sort.startswith(LIKE):
             index = self.collection.index_of(sort[len(LIKE) :])
             title = self.collection.row(index).title if index is not None else sort[len(LIKE) :]
             return f"like: {title}"
-        return sort
+        return ""
 
     def cold_start(self, search: Query, message: str) -> None:
         """No stars (or no paper with the tag): say how to start; the list keeps its order."""
         if search != self.search:
             return
-        status = self.query_one(FilterStatus)
-        status.pending = False
-        status.hint = message
+        self.pending = False
+        self.hint = message
         self.notify(message, title="For you", timeout=8)
 
     def retrain(self, label: str) -> None:

@@ -12,7 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from papershelf.collection import PaperView
-from papershelf.query.search import sort_label
+from papershelf.query.search import Query, sort_label
 
 
 class QueryHighlighter(Highlighter):
@@ -52,13 +52,17 @@ class FilterBox(Input):
         super().__init__(highlighter=self._highlighter, **kwargs)
         self._on_text = on_text
 
+    search: reactive[Query] = reactive(Query(), init=False)  # handed down by the screen (data_bind)
+
     @property
     def error_at(self) -> int | None:
         """Where the query stops parsing: that character is marked."""
         return self._highlighter.error_at
 
-    @error_at.setter
-    def error_at(self, position: int | None) -> None:
+    def watch_search(self, search: Query) -> None:
+        problem = search.problem
+        self.set_class(problem is not None, "-error")
+        position = None if problem is None else problem.position
         if position != self._highlighter.error_at:
             self._highlighter.error_at = position
             self.refresh()
@@ -70,30 +74,33 @@ class FilterBox(Input):
 class FilterStatus(Static):
     """``shown/total`` and the active toggles, e.g. ``12/54 · ★ only · unread``."""
 
+    # All handed down by the screen with data_bind.
     view: reactive[PaperView] = reactive(PaperView.everything(0))
-    starred_only: reactive[bool] = reactive(False)
-    unread_only: reactive[bool] = reactive(False)
+    search: reactive[Query] = reactive(Query())  # its toggles, sort and parse error are shown
     pending: reactive[bool] = reactive(False)  # a filter is still running in the background
     fetching: reactive[bool] = reactive(False)  # R: sources are being fetched again
-    sort: reactive[str] = reactive("loaded")
-    error: reactive[str | None] = reactive(None)  # why the query does not parse
     hint: reactive[str | None] = reactive(None)  # how to start a ranking that has no labels yet
+    sort_title: reactive[str] = reactive("")  # the sort's name when it is not its own ("like: …")
+
+    def watch_search(self, search: Query) -> None:
+        self.set_class(search.problem is not None, "-error")
 
     def render(self) -> Text:
+        search = self.search
         text = Text("⟳ ", "bold") if self.fetching else Text()
-        if self.error is not None:
-            text.append(f"⚠ {self.error} · ", "bold")
+        if search.error is not None:
+            text.append(f"⚠ {search.error} · ", "bold")
             text.append(self.view.count_label, "bold")
             return text
         text.append(self.view.count_label, "bold")
         if self.pending:
             text.append(" …", "dim")
-        if self.starred_only:
+        if search.starred_only:
             text.append(" · ★ only")
-        if self.unread_only:
+        if search.unread_only:
             text.append(" · unread only")
-        if self.sort != "loaded":
-            text.append(f" · {sort_label(self.sort)}")
+        if search.sort != "loaded":
+            text.append(f" · {self.sort_title or sort_label(search.sort)}")
         if self.hint:
             text.append(f" · {self.hint}", "italic")
         return text

@@ -54,13 +54,23 @@ class PaperList(ScrollView, can_focus=True):
 
     view: reactive[PaperView] = reactive(PaperView.everything(0), always_update=True)
     cursor: reactive[int] = reactive(0, always_update=True)
+    # The filter's words (matched words are highlighted) and the papers on the watch list: both
+    # handed down by the screen with data_bind.
+    highlight: reactive[tuple[str, ...]] = reactive(())
+    watched: reactive[frozenset[int]] = reactive(frozenset())
 
     class Highlighted(Message):
         """The cursor moved to another paper (``index`` into the collection, None if empty)."""
 
-        def __init__(self, index: int | None) -> None:
+        def __init__(self, paper_list: PaperList, index: int | None) -> None:
             super().__init__()
+            self.paper_list = paper_list
             self.index = index
+
+        @property
+        def control(self) -> PaperList:
+            """The list whose cursor moved (so ``@on(PaperList.Highlighted, "#papers")`` works)."""
+            return self.paper_list
 
     def __init__(
         self,
@@ -76,8 +86,6 @@ class PaperList(ScrollView, can_focus=True):
         self.state = state
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._style_cache: dict[tuple[object, ...], RowStyles] = {}
-        self.highlight: tuple[str, ...] = ()  # the filter's words: matched words are highlighted
-        self.watched: frozenset[int] = frozenset()  # indices of papers on the watch list
         self._last_highlighted: int | None = -1
 
     # -- what is highlighted ---------------------------------------------------------------
@@ -119,6 +127,18 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh()
         self._post_highlighted()
 
+    def watch_highlight(self) -> None:
+        self.refresh()
+
+    def watch_watched(self) -> None:
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        """A theme or CSS change: rows drawn in the old styles are drawn again."""
+        super().notify_style_update()
+        self._cache.clear()
+        self._style_cache.clear()
+
     def watch_cursor(self, old: int, new: int) -> None:
         self._scroll_cursor_into_view()
         self.refresh()
@@ -128,7 +148,7 @@ class PaperList(ScrollView, can_focus=True):
         index = self.current_index
         if index != self._last_highlighted:
             self._last_highlighted = index
-            self.post_message(self.Highlighted(index))
+            self.post_message(self.Highlighted(self, index))
 
     def _scroll_cursor_into_view(self) -> None:
         if not len(self.view):
