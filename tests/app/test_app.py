@@ -450,6 +450,14 @@ async def test_s_cycles_sort_orders_keeping_the_cursor_paper(sample_papers: list
         assert "1.5-Pints" in list_lines(app)[0]  # case and punctuation folded: digits first
         await press(pilot, "r", "S")  # mark one read, then unread first
         assert plist.view.indices[-1] == plist.current_index
+        await press(pilot, "S")  # for you: nothing starred yet, so the status says how to start
+        for _ in range(200):
+            if "star a few papers" in str(app.screen.query_one(FilterStatus).render()):
+                break
+            await pilot.pause(0.05)
+        assert "for you · star a few papers you like" in str(app.screen.query_one(FilterStatus).render())
+        await press(pilot, "S")  # best match: without query words, the loaded order
+        assert "best match" in str(app.screen.query_one(FilterStatus).render())
         await press(pilot, "S")
         assert list(plist.view.indices) == list(range(54))  # back to as loaded
         assert "·" not in str(app.screen.query_one(FilterStatus).render())

@@ -14,8 +14,9 @@ from papershelf.collection.memory import merge_papers
 from papershelf.library.store import LibraryError
 from papershelf.model import Paper
 from papershelf.query.context import Context
-from papershelf.query.search import Query
+from papershelf.query.search import SORTS, Query, is_sort
 from papershelf.query.tree import QueryError
+from papershelf.rank import ColdStart
 from papershelf.sources import SourceError, load_file
 from papershelf.store.paths import bundled_list, library_dir, state_cache_path, state_path
 from papershelf.store.reading import ReadingState, StateStore
@@ -104,13 +105,39 @@ def load_state() -> ReadingState:
     return loaded.state
 
 
+def sort_argument(text: str) -> str:
+    """``--sort``: a sort of the reader (``foryou:TAG`` too)."""
+    if not is_sort(text):
+        raise argparse.ArgumentTypeError(f"unknown sort {text!r} (known: {', '.join(SORTS)}, foryou:TAG)")
+    return text
+
+
+def add_sort_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sort",
+        type=sort_argument,
+        default="loaded",
+        metavar="SORT",
+        help=f"{', '.join(SORTS)}, or foryou:TAG (ranked by the papers tagged TAG)",
+    )
+    parser.add_argument("--like", metavar="KEY", help="more like the paper KEY first (e.g. arxiv:2401.00001)")
+
+
+def sort_of(args: argparse.Namespace) -> str:
+    return f"like:{args.like}" if args.like else str(args.sort)
+
+
 def matching(collection: PaperCollection, query: Query, context: Context) -> list[int] | int:
-    """The positions matching ``query``, or the exit status after showing where it fails to parse."""
+    """The positions matching ``query``, or the exit status after showing where it fails to parse
+    (or why it cannot be ranked: no starred paper yet, no paper of that key)."""
     try:
         found: list[int] = collection.filter(query, context).tolist()
         return found
-    except QueryError as error:
-        print(f"papershelf: {error.message}:\n  {query.text}\n  {' ' * error.position}^", file=sys.stderr)
+    except ColdStart as cold:
+        error(str(cold))
+        return ExitCode.USAGE
+    except QueryError as problem:
+        print(f"papershelf: {problem.message}:\n  {query.text}\n  {' ' * problem.position}^", file=sys.stderr)
         return ExitCode.USAGE
     except LibraryError as damaged:  # a damaged library found while answering: one line
         print(f"papershelf: {damaged}", file=sys.stderr)

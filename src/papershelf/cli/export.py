@@ -7,11 +7,20 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from papershelf.cli._common import ExitCode, load_papers, load_state, matching, open_library, parse_query_args
+from papershelf.cli._common import (
+    ExitCode,
+    add_sort_arguments,
+    load_papers,
+    load_state,
+    matching,
+    open_library,
+    parse_query_args,
+    sort_of,
+)
 from papershelf.collection import PaperCollection
 from papershelf.output.export import FORMATS, export_text
 from papershelf.query.context import Context
-from papershelf.query.search import SORTS, Query
+from papershelf.query.search import Query
 from papershelf.store.files import write_atomic
 
 
@@ -26,7 +35,7 @@ def build_export_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=list(FORMATS), default="bibtex")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
     parser.add_argument("--starred", action="store_true", help="starred papers only")
-    parser.add_argument("--sort", choices=list(SORTS), default="loaded")
+    add_sort_arguments(parser)
     return parser
 
 
@@ -42,7 +51,7 @@ def run_export(argv: Sequence[str]) -> int:
     if collection is None:
         collection = InMemoryCollection(load_papers([]))
     state = load_state()
-    query = Query(" ".join(args.query), starred_only=args.starred, sort=args.sort)
+    query = Query(" ".join(args.query), starred_only=args.starred, sort=sort_of(args))
     indices = matching(collection, query, Context(state, config.watch))
     if isinstance(indices, int):
         return indices

@@ -7,9 +7,17 @@ import json
 import sys
 from collections.abc import Sequence
 
-from papershelf.cli._common import ExitCode, load_state, matching, open_library, parse_query_args
+from papershelf.cli._common import (
+    ExitCode,
+    add_sort_arguments,
+    load_state,
+    matching,
+    open_library,
+    parse_query_args,
+    sort_of,
+)
 from papershelf.query.context import Context
-from papershelf.query.search import SORTS, Query
+from papershelf.query.search import Query
 from papershelf.sources.jsonl import paper_to_dict
 
 
@@ -26,7 +34,7 @@ def build_list_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=("table", "json", "jsonl"), default="table")
     parser.add_argument("--starred", action="store_true", help="starred papers only")
     parser.add_argument("--unread", action="store_true", help="unread papers only")
-    parser.add_argument("--sort", choices=list(SORTS), default="loaded")
+    add_sort_arguments(parser)
     parser.add_argument("--limit", type=int, default=0, metavar="N", help="at most N papers (0: all)")
     return parser
 
@@ -49,7 +57,7 @@ def run_list(argv: Sequence[str]) -> int:
         " ".join(args.query),
         starred_only=args.starred,
         unread_only=args.unread,
-        sort=args.sort,
+        sort=sort_of(args),
     )
     found = matching(collection, query, Context(state, config.watch))
     if isinstance(found, int):

@@ -31,13 +31,23 @@ def run_reader(
     library: PaperCollection | None, papers: Sequence[Paper], files: Sequence[Path], *, fresh: bool
 ) -> int:
     """Run the reader on ``library`` (or, when None, on ``papers`` loaded from ``files``)."""
+    app = build_app(library, papers, files, fresh=fresh)
+    app.run()
+    for problem in app.close_problems:
+        print(f"papershelf: {problem}", file=sys.stderr)
+    return 0
 
+
+def build_app(
+    library: PaperCollection | None, papers: Sequence[Paper], files: Sequence[Path], *, fresh: bool
+) -> PapershelfApp:
+    """The reader on ``library`` (or, when None, on ``papers`` loaded from ``files``)."""
     collection: PaperCollection
     if library is not None:
         collection = library
         label = f"library · {len(library):,} papers"
     else:
-        collection = InMemoryCollection(papers)
+        collection = InMemoryCollection(papers, cache_dir=cache_dir())
         label = ", ".join(p.name for p in files) if files else "bundled: Daily Papers"
     try:
         config, config_warning = read_config(), None
@@ -52,7 +62,7 @@ def run_reader(
         else None
     )
     store = StateStore(state_path(), cache_path=state_cache_path())
-    app = PapershelfApp(
+    return PapershelfApp(
         collection,
         store,
         source=label,
@@ -65,7 +75,3 @@ def run_reader(
         undo_file=undo_path(),
         rescue_dir=rescue_dir(),
     )
-    app.run()
-    for problem in app.close_problems:
-        print(f"papershelf: {problem}", file=sys.stderr)
-    return 0

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 from papershelf.model import MAX_LINE, Paper
-from papershelf.query.context import Context
+from papershelf.query.context import Context, StateLookup
 from papershelf.query.search import Query
 from papershelf.text import is_clean_line, safe_line
 
@@ -60,8 +60,13 @@ class PaperCollection(Protocol):
         """Positions matching ``query``, sorted (raises QueryError when the text does not parse)."""
         ...
 
-    def is_quick(self, query: Query) -> bool:
-        """Whether ``filter(query)`` is fast enough to run between two keystrokes (a few ms)."""
+    def is_quick(self, query: Query, state: StateLookup | None = None) -> bool:
+        """Whether ``filter(query)`` is fast enough to run between two keystrokes (a few ms);
+        a ranked sort is quick only when its scores for ``state`` are at hand."""
+        ...
+
+    def why(self, index: int, sort: str, state: StateLookup) -> tuple[float, list[tuple[str, float]]] | None:
+        """Under a trained "for you" ``sort``: the paper's score and the words weighing most."""
         ...
 
     def warm_up(self, stop: Callable[[], bool]) -> None:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papershelf.collection import Positions, Row
 from papershelf.model import Paper, date_number, title_key
 from papershelf.query.compiled import Doc, compile_matcher
-from papershelf.query.context import Context
+from papershelf.query.context import Context, StateLookup
 from papershelf.query.search import Query
+from papershelf.query.tree import positive_words
+from papershelf.rank import is_ranked
+
+if TYPE_CHECKING:
+    from papershelf.rank.ranker import Ranker
 
 # The in-memory collection scans; up to this size a scan takes a few milliseconds.
 QUICK_SCAN_LIMIT = 20_000
@@ -17,11 +24,22 @@ QUICK_SCAN_LIMIT = 20_000
 class InMemoryCollection:
     """Papers held in a list, with their searchable text indexed on first use."""
 
-    def __init__(self, papers: Sequence[Paper]) -> None:
+    def __init__(self, papers: Sequence[Paper], *, cache_dir: Path | None = None) -> None:
         self._papers = list(papers)
         self._rows = [Row(p.key, p.title, p.published, p.upvotes) for p in self._papers]
         self._docs: list[Doc] | None = None
         self._by_key: dict[str, int] | None = None
+        self._cache_dir = cache_dir
+        self._ranker: Ranker | None = None
+
+    @property
+    def ranker(self) -> Ranker:
+        """The rankings ("for you", "like", relevance); features built (or read) on first use."""
+        if self._ranker is None:
+            from papershelf.rank.papers import memory_ranker  # noqa: PLC0415 - numpy, features
+
+            self._ranker = memory_ranker(self._papers, self.indices_of, self._cache_dir)
+        return self._ranker
 
     def __len__(self) -> int:
         return len(self._papers)
@@ -51,8 +69,15 @@ class InMemoryCollection:
 
         return np.fromiter((date_number(row.published) or 0 for row in self._rows), dtype=np.int64)
 
-    def is_quick(self, query: Query) -> bool:
+    def is_quick(self, query: Query, state: StateLookup | None = None) -> bool:
+        if is_ranked(query.sort) and (state is None or not self.ranker.is_ready(query.sort, state)):
+            return False  # training a model or scoring every paper: in a worker
         return len(self._papers) <= QUICK_SCAN_LIMIT
+
+    def why(self, index: int, sort: str, state: StateLookup) -> tuple[float, list[tuple[str, float]]] | None:
+        if self._ranker is None:
+            return None
+        return self._ranker.why(index, self.paper(index), sort, state)
 
     def warm_up(self, stop: Callable[[], bool]) -> None:
         self._prepared()
@@ -65,7 +90,11 @@ class InMemoryCollection:
     def filter(self, query: Query, context: Context) -> Positions:
         import numpy as np  # noqa: PLC0415 - not needed to show the list unfiltered
 
-        hits = self._sorted(self._matching(query, context), query.sort, context)
+        hits = self._matching(query, context)
+        if is_ranked(query.sort):
+            words = positive_words(query.text_tree)
+            return self.ranker.order(np.asarray(hits, dtype=np.int64), query.sort, context.state, words)
+        hits = self._sorted(hits, query.sort, context)
         return np.fromiter(hits, dtype=np.int64, count=len(hits))
 
     def preview(self, query: Query, context: Context) -> Positions | None:

@@ -6,21 +6,23 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from papershelf.collection import Positions, Row
 from papershelf.library.store import LibraryStore
 from papershelf.model import Paper, date_number
-from papershelf.query.context import Context
+from papershelf.query.context import Context, StateLookup
 from papershelf.query.search import Query
-from papershelf.query.tree import Everything, Node, Prefix, Range, all_words, needs
+from papershelf.query.tree import Everything, Node, Prefix, Range, all_words, needs, positive_words
+from papershelf.rank import RELEVANCE, is_ranked
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
     from papershelf.library.index import BoolArray, SearchIndex
+    from papershelf.rank.ranker import Ranker
 
 PAGE = 256
 # Libraries at least this large warm the one-letter prefixes in the background after start.
@@ -48,6 +50,7 @@ class LibraryCollection:
     """
 
     def __init__(self, store: LibraryStore, load_index: Callable[[], SearchIndex], size: int) -> None:
+        self._ranker: Ranker | None = None
         self.store = store
         self._load_index = load_index
         self._index: SearchIndex | None = None
@@ -118,6 +121,11 @@ class LibraryCollection:
             mask[np.asarray(positions, dtype=np.int64)] = True
         return mask
 
+    def why(self, index: int, sort: str, state: StateLookup) -> tuple[float, list[tuple[str, float]]] | None:
+        if self._ranker is None:
+            return None
+        return self._ranker.why(index, self.paper(index), sort, state)
+
     def warm_up(self, stop: Callable[[], bool]) -> None:
         """Load the index, and in a large library precompute the one-letter prefixes, so the
         first key typed is as fast as the rest."""
@@ -125,7 +133,22 @@ class LibraryCollection:
         if self._size >= WARM_UP_SIZE:
             index.warm(list(WARM_UP_PREFIXES), stop)
 
-    def is_quick(self, query: Query) -> bool:
+    @property
+    def ranker(self) -> Ranker:
+        """The rankings ("for you", "like", relevance); features cached in ``rank/`` beside the
+        library."""
+        if self._ranker is None:
+            from papershelf.library.ranking import library_ranker  # noqa: PLC0415
+
+            directory = self.store.path.parent / "rank"
+            self._ranker = library_ranker(
+                lambda: self.index, self._size, directory, self._positions_of, self.paper
+            )
+        return self._ranker
+
+    def is_quick(self, query: Query, state: StateLookup | None = None) -> bool:
+        if is_ranked(query.sort) and (state is None or not self.ranker.is_ready(query.sort, state)):
+            return False  # training a model or scoring every paper: in a worker
         from papershelf.library.evaluate import needs_text  # noqa: PLC0415
 
         columns = {"date": "date", "upvotes": "upvotes", "title": "title"}
@@ -204,11 +227,13 @@ class LibraryCollection:
         # newest first / most upvoted first; no date (0) sorts last
         return -self.column("date" if sort == "date" else "upvotes")
 
-    def _sorted(self, hits: Positions, sort: str, context: Context) -> Positions:
+    def _sorted(self, hits: Positions, sort: str, context: Context, words: Sequence[str] = ()) -> Positions:
         import numpy as np  # noqa: PLC0415
 
         if sort == "loaded":
             return hits
+        if is_ranked(sort):
+            return self.ranker.order(hits, sort, context.state, words)
         if sort == "unread":
             order = np.argsort(self.mask_of(context.state.read_keys())[hits], kind="stable")
         else:
@@ -224,7 +249,7 @@ class LibraryCollection:
         if order is None:
             order = self._sorted(np.arange(self._size, dtype=np.int64), sort, context)
             order.flags.writeable = False  # shared by the views that show it
-            if sort != "unread":
+            if sort != "unread" and not is_ranked(sort):
                 self._orders[sort] = order
         return order
 
@@ -237,7 +262,8 @@ class LibraryCollection:
             if query.sort == "loaded":
                 return np.arange(self._size, dtype=np.int64)
             return self._order(query.sort, context)
-        return self._sorted(np.flatnonzero(self._mask(tree, context)), query.sort, context)
+        words = positive_words(query.text_tree) if query.sort == RELEVANCE else ()
+        return self._sorted(np.flatnonzero(self._mask(tree, context)), query.sort, context, words)
 
     def _mask(self, tree: Node, context: Context, domain: BoolArray | None = None) -> BoolArray:
         from papershelf.library.evaluate import LibraryEvaluator  # noqa: PLC0415
@@ -261,6 +287,8 @@ class LibraryCollection:
         from papershelf.library.evaluate import needs_text  # noqa: PLC0415
 
         tree = context.resolve(query.tree)
+        if is_ranked(query.sort):
+            return None  # the best first are known only when every paper is scored
         if self._size <= PREVIEW_ROWS or not needs_text(tree, self.index.has_field, ids=False):
             return None
         order = self._order(query.sort, context)

@@ -164,6 +164,13 @@ class Segment:
                 hi = mid
         return lo
 
+    def word_postings(self, word: bytes) -> npt.NDArray[np.uint32]:
+        """Positions of the papers having exactly ``word`` (empty when the segment lacks it)."""
+        lo = self._bisect(word)
+        if lo < self.size and self.word(lo) == word:
+            return self.postings[int(self.ptr[lo]) : int(self.ptr[lo + 1])]
+        return self.postings[:0]
+
     def prefix_postings(self, prefix: bytes) -> npt.NDArray[np.uint32]:
         """Positions of papers (with repeats) having a word that starts with ``prefix``."""
         lo = self._bisect(prefix)

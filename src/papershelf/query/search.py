@@ -97,9 +97,26 @@ SORTS: dict[str, str] = {
     "upvotes": "most upvoted",
     "title": "by title",
     "unread": "unread first",
+    "foryou": "for you",
+    "relevance": "best match",
 }
+# Beside these: "foryou:TAG" (ranked by the papers tagged TAG) and, in the reader only,
+# "like:KEY" (more like one paper; see papershelf.rank).
 
 
 def next_sort(sort: str) -> str:
+    """The next sort of the cycle; a "foryou:TAG" or "like:KEY" sort goes back to the first."""
     names = list(SORTS)
     return names[(names.index(sort) + 1) % len(names)] if sort in SORTS else names[0]
+
+
+def is_sort(sort: str) -> bool:
+    """Whether ``sort`` names a sort a view, the session or config.toml may keep."""
+    return sort in SORTS or (sort.startswith("foryou:") and bool(sort[len("foryou:") :].strip()))
+
+
+def sort_label(sort: str) -> str:
+    """What the screen calls ``sort``."""
+    if sort.startswith("foryou:"):
+        return f"for you: {sort[len('foryou:') :]}"
+    return SORTS.get(sort, sort)

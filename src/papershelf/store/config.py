@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from papershelf.query.search import SORTS
+from papershelf.query.search import SORTS, is_sort
 from papershelf.query.tree import Node, Or, Phrase, Word
 from papershelf.text import clean_line, words
 
@@ -155,8 +155,8 @@ def parse_config(
     if theme is not None and themes is not None and theme not in themes:
         raise fail("theme", f"unknown theme {theme!r} (known: {', '.join(sorted(themes))})")
     default_sort = string(data, "default_sort", "default_sort") or "loaded"
-    if default_sort not in SORTS:
-        raise fail("default_sort", f"unknown sort {default_sort!r} (known: {', '.join(SORTS)})")
+    if not is_sort(default_sort):
+        raise fail("default_sort", f"unknown sort {default_sort!r} (known: {', '.join(SORTS)}, foryou:TAG)")
     mark_read = string(data, "mark_read", "mark_read") or "open"
     if mark_read not in MARK_READ:
         raise fail("mark_read", f"unknown policy {mark_read!r} (known: {', '.join(MARK_READ)})")

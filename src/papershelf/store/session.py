@@ -14,7 +14,7 @@ from pathlib import Path
 
 import tomli_w
 
-from papershelf.query.search import SORTS, Query
+from papershelf.query.search import Query, is_sort
 from papershelf.store.files import set_aside, write_atomic
 
 
@@ -36,7 +36,7 @@ def load_session(path: Path) -> tuple[Session, str | None]:
             unread_only=_typed(data, "unread_only", bool, False),
             sort=_typed(data, "sort", str, "loaded"),
         )
-        if query.sort not in SORTS:
+        if not is_sort(query.sort):
             raise ValueError(f"unknown sort {query.sort!r}")
         paper, theme, config_theme = (data.get(name) for name in ("paper", "theme", "config_theme"))
         for name, value in (("paper", paper), ("theme", theme), ("config_theme", config_theme)):

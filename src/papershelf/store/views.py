@@ -21,7 +21,7 @@ from pathlib import Path
 
 import tomli_w
 
-from papershelf.query.search import SORTS, Query
+from papershelf.query.search import Query, is_sort
 from papershelf.store.files import file_lock, set_aside, write_atomic
 from papershelf.text import clean_line
 
@@ -51,7 +51,7 @@ def load_views(path: Path, *, move_bad: bool = True) -> tuple[list[SavedView], s
                 raise ValueError(f"view {number}: 'name' must be a non-empty string")
             if not isinstance(text, str) or not all(isinstance(f, bool) for f in flags):
                 raise ValueError(f"view {number}: 'query' must be a string, the toggles true/false")
-            if sort not in SORTS:
+            if not is_sort(sort):
                 raise ValueError(f"view {number}: unknown sort {sort!r}")
             views.append(SavedView(clean_line(name), Query(text, flags[0], flags[1], sort)))
         return views[:MAX_VIEWS], None

@@ -25,14 +25,15 @@ from papershelf.collection import PaperCollection, PaperView, Positions
 from papershelf.query.context import Cancelled, Context
 from papershelf.query.search import Query, next_sort
 from papershelf.query.tree import Flag, needs
+from papershelf.rank import ColdStart
 from papershelf.store.config import Config
 from papershelf.store.reading import ReadingState
 from papershelf.store.shelf import Shelf
 from papershelf.ui.actions import bindings, where
 from papershelf.ui.commands import PaperCommands
 from papershelf.ui.refetch import Refetcher
-from papershelf.ui.screens.following import Following
 from papershelf.ui.screens.help import HelpScreen
+from papershelf.ui.screens.rankings import Rankings
 from papershelf.ui.screens.tags import TagsScreen
 from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
 from papershelf.ui.widgets.paper_detail import PaperDetail
@@ -48,7 +49,7 @@ def _asks_watched(search: Query) -> bool:
     return needs(search.text_tree, Flag, lambda node: isinstance(node, Flag) and node.name == "watched")
 
 
-class MainScreen(Following):
+class MainScreen(Rankings):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual API)
     # The list has the focus at start, unless a key typed while the app started (a "/") has
     # moved it already: focusing in on_mount took it back, and the next letters were commands.
@@ -108,6 +109,8 @@ class MainScreen(Following):
                         MainScreen.pending,
                         MainScreen.fetching,
                         MainScreen.unsaved,
+                        MainScreen.hint,
+                        MainScreen.sort_title,
                     )
                 yield PaperList(self.collection, self.shelf.state, id="papers").data_bind(
                     MainScreen.view, MainScreen.highlight, MainScreen.watched
@@ -152,6 +155,8 @@ class MainScreen(Following):
             self.search = replace(self.search, text=text)
 
     def watch_view(self, view: PaperView) -> None:
+        if self.is_mounted and self.why_of(0) is not None:
+            self._schedule_detail()  # a new model: the detail pane's score and words follow
         if self._top_on_next_view:
             self._top_on_next_view = False
             # After the list has taken the view (it keeps the cursor's paper when it does).
@@ -182,7 +187,8 @@ class MainScreen(Following):
             self.highlight = search.words
             if self.is_mounted:
                 self._schedule_detail()  # the abstract's highlights follow the words
-        if self.collection.is_quick(search):
+        self.sort_title, self.hint = self.sort_text(search.sort), None
+        if self.collection.is_quick(search, self.shelf.state):
             self.workers.cancel_group(self, "filter")
             context = Context(self.shelf.state, self.config.watch)
             self.view = PaperView(self.collection.filter(search, context), len(self.collection))
@@ -207,6 +213,9 @@ class MainScreen(Following):
             indices = self.collection.filter(search, context)
         except Cancelled:
             return
+        except ColdStart as cold:  # no stars yet (or "like" of a paper gone): say how to start
+            self.app.call_from_thread(self.cold_start, search, str(cold))
+            return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._set_view, search, indices)
 
@@ -227,6 +236,8 @@ class MainScreen(Following):
             return isinstance(focused, PaperList)
         if acts == "filter":
             return in_filter
+        if acts == "like":  # escape leaves "more like this" (only then is it this key's)
+            return isinstance(focused, PaperList) and self.in_like()
         if acts == "detail":
             return isinstance(focused, PaperDetail)
         return True
@@ -266,8 +277,6 @@ class MainScreen(Following):
         """Next sort order; the cursor stays on the same paper (wherever it moves to)."""
         self.search = replace(self.search, sort=next_sort(self.search.sort))
 
-    # -- the highlighted paper -------------------------------------------------------------
-
     def on_paper_list_highlighted(self, event: PaperList.Highlighted) -> None:
         self._session_key = self._current_key()  # kept for the session: unmounted, the list is gone
         self._schedule_detail()
@@ -296,6 +305,7 @@ class MainScreen(Following):
                 self.shelf.state.get(paper.key),
                 self.search.words,
                 watched=index in self.watched,
+                why=self.why_of(index),
             )
             if self.config.mark_read == "highlight" and not self.shelf.state.read(paper.key):
                 if self._read_timer is not None:
@@ -329,6 +339,7 @@ class MainScreen(Following):
         """
         if self.shelf.update(key, label, **changes):
             self._after_change([key])
+            self.retrain(label)
 
     def _after_change(self, keys: Sequence[str]) -> None:
         self.paper_list.refresh()
@@ -356,8 +367,6 @@ class MainScreen(Following):
                 self._change(paper.key, "tags", tags=tags)
 
         self.app.push_screen(TagsScreen(paper.title, self.shelf.state.tags(paper.key)), apply)
-
-    # -- refetching the library's sources ----------------------------------------------------
 
     def action_refetch(self) -> None:
         refetcher = self.refetcher

@@ -51,6 +51,9 @@ class PaperActions(Screen[None]):
     def _after_change(self, keys: Sequence[str]) -> None:  # MainScreen redraws what shows them
         raise NotImplementedError
 
+    def retrain(self, label: str) -> None:  # Rankings: a "for you" sort learns the change
+        raise NotImplementedError
+
     # -- open in the browser ---------------------------------------------------------------
 
     def _open(self, url: str | None, what: str) -> None:
@@ -168,6 +171,7 @@ class PaperActions(Screen[None]):
             self.notify("Nothing to undo.")
             return
         self._after_change(list(step.before))
+        self.retrain("undo")
         count = len(step.before)
         self.notify(f"Undid {step.label}" + (f" ({count:,} papers)" if count > 1 else ""), timeout=3)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
-from papershelf.query.search import SORTS, Query
+from papershelf.query.search import Query, sort_label
 from papershelf.store.config import DEFAULT_THEME
 from papershelf.store.session import Session
 from papershelf.store.views import SavedView
@@ -72,7 +72,7 @@ class SavedViews(PaperActions):
         for number, view in enumerate(self.shelf.views, start=1):
             yield (
                 f"View {number}: {view.name}",
-                f"filter {view.query.text!r}, sort {SORTS[view.query.sort]}",
+                f"filter {view.query.text!r}, sort {sort_label(view.query.sort)}",
                 partial(self.recall, view),
             )
 

@@ -12,7 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from papershelf.collection import PaperView
-from papershelf.query.search import SORTS, Query
+from papershelf.query.search import Query, sort_label
 
 
 class QueryHighlighter(Highlighter):
@@ -80,6 +80,8 @@ class FilterStatus(Static):
     pending: reactive[bool] = reactive(False)  # a filter is still running in the background
     fetching: reactive[bool] = reactive(False)  # R: sources are being fetched again
     unsaved: reactive[int] = reactive(0)  # papers whose changes could not be saved (disk full)
+    hint: reactive[str | None] = reactive(None)  # how to start a ranking that has no labels yet
+    sort_title: reactive[str] = reactive("")  # the sort's name when it is not its own ("like: …")
 
     def watch_search(self, search: Query) -> None:
         self.set_class(search.problem is not None, "-error")
@@ -102,5 +104,7 @@ class FilterStatus(Static):
         if search.unread_only:
             text.append(" · unread only")
         if search.sort != "loaded":
-            text.append(f" · {SORTS.get(search.sort, search.sort)}")
+            text.append(f" · {self.sort_title or sort_label(search.sort)}")
+        if self.hint:
+            text.append(f" · {self.hint}", "italic")
         return text

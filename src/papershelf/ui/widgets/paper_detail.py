@@ -81,6 +81,19 @@ def _abstract(paper: Paper, highlight: tuple[str, ...]) -> Text:
     return body
 
 
+def _why_text(why: tuple[float, list[tuple[str, float]]] | None) -> Text:
+    """``for you: +1.25 · why: robot, grasping, @levine`` (author words marked with @)."""
+    if why is None:
+        return Text()
+    score, weighing = why
+    text = Text("\nfor you: ", "dim")
+    text.append(f"{score:+.2f}", "bold")
+    if weighing:
+        text.append(" · why: ", "dim")
+        text.append(", ".join(word for word, _ in weighing))
+    return text
+
+
 class PaperDetail(VerticalScroll, can_focus=True):
     """Scrollable view of one paper. All paper text is shown as plain ``Text``, never markup."""
 
@@ -103,6 +116,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         highlight: tuple[str, ...] = (),
         *,
         watched: bool = False,
+        why: tuple[float, list[tuple[str, float]]] | None = None,
     ) -> None:
         """Display ``paper`` (None: nothing matches) with its reading ``state``."""
         title = self.query_one("#detail-title", Static)
@@ -124,7 +138,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self.shown_highlight = highlight
         title.update(heading)
 
-        meta.update(_meta(paper, state, watched))
+        meta.update(_meta(paper, state, watched) + _why_text(why))
 
         tag_text = Text()
         for i, tag in enumerate(state.tags):

@@ -1,0 +1,157 @@
+"""Ranking on a small fixed corpus of real abstracts with known topics (cs.CV, cs.CL, cs.RO)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from papershelf.collection.memory import InMemoryCollection
+from papershelf.model import Paper
+from papershelf.query.context import Context
+from papershelf.query.search import Query
+from papershelf.rank import ColdStart
+from papershelf.rank.features import FeatureRows
+from papershelf.rank.papers import cached_rows, papers_digest
+from papershelf.sources.jsonl import parse_jsonl
+from papershelf.store.reading import ReadingState
+
+TOPICS = Path(__file__).parents[2] / "fixtures" / "arxiv_topics.jsonl"
+
+
+@pytest.fixture(scope="module")
+def papers() -> list[Paper]:
+    return parse_jsonl(TOPICS.read_text(encoding="utf-8"), str(TOPICS))
+
+
+def of(papers: list[Paper], category: str) -> list[Paper]:
+    return [p for p in papers if p.categories[0] == category]
+
+
+def ranked(collection: InMemoryCollection, state: ReadingState, sort: str, text: str = "") -> list[int]:
+    return collection.filter(Query(text, sort=sort), Context(state)).tolist()
+
+
+def test_the_starred_topic_comes_first(papers: list[Paper]) -> None:
+    collection = InMemoryCollection(papers)
+    state = ReadingState()
+    starred = of(papers, "cs.RO")[:5]
+    for paper in starred:
+        state.update(paper.key, starred=True)
+    order = ranked(collection, state, "foryou")
+    assert sorted(order) == list(range(len(papers)))  # every paper, once
+    unstarred = [i for i in order if not state.starred(papers[i].key)]
+    top = [papers[i].categories[0] for i in unstarred[:10]]
+    assert top.count("cs.RO") >= 8, top
+    bottom = [papers[i].categories[0] for i in unstarred[-20:]]
+    assert bottom.count("cs.RO") <= 2, bottom
+
+
+def test_a_tag_has_its_own_ranking_and_opened_papers_count_against(papers: list[Paper]) -> None:
+    collection = InMemoryCollection(papers)
+    state = ReadingState()
+    for paper in of(papers, "cs.RO")[:5]:
+        state.update(paper.key, starred=True)
+    for paper in of(papers, "cs.CL")[:5]:
+        state.update(paper.key, tags=("nlp",))
+    for paper in of(papers, "cs.CV")[:5]:
+        state.update(paper.key, read=True)  # opened, not tagged: negatives
+    order = ranked(collection, state, "foryou:nlp")
+    rest = [i for i in order if "nlp" not in state.tags(papers[i].key)]
+    assert [papers[i].categories[0] for i in rest[:10]].count("cs.CL") >= 7
+    by_stars = ranked(collection, state, "foryou")
+    assert [papers[i].categories[0] for i in by_stars[5:15]].count("cs.RO") >= 8  # the stars' own
+    opened = {i for i, p in enumerate(papers) if state.read(p.key)}
+    assert all(rest.index(i) > len(rest) // 2 for i in opened)
+
+
+def test_cold_start_says_how_to_begin(papers: list[Paper]) -> None:
+    collection = InMemoryCollection(papers)
+    with pytest.raises(ColdStart, match="star a few papers you like"):
+        ranked(collection, ReadingState(), "foryou")
+    with pytest.raises(ColdStart, match="tagged 'nope'"):
+        ranked(collection, ReadingState(), "foryou:nope")
+
+
+def test_more_like_this_starts_with_the_paper_then_its_topic(papers: list[Paper]) -> None:
+    collection = InMemoryCollection(papers)
+    paper = of(papers, "cs.CV")[3]
+    order = ranked(collection, ReadingState(), f"like:{paper.key}")
+    assert papers[order[0]].key == paper.key
+    assert [papers[i].categories[0] for i in order[1:11]].count("cs.CV") >= 7
+
+
+def test_ranking_combines_with_the_query(papers: list[Paper]) -> None:
+    collection = InMemoryCollection(papers)
+    state = ReadingState()
+    for paper in of(papers, "cs.RO")[:5]:
+        state.update(paper.key, starred=True)
+    everything = ranked(collection, state, "foryou")
+    some = ranked(collection, state, "foryou", "learning")
+    assert set(some) == set(ranked(collection, state, "loaded", "learning"))
+    assert some == [i for i in everything if i in set(some)]  # the same order, restricted
+
+
+def test_relevance_puts_title_matches_first(papers: list[Paper]) -> None:
+    collection = InMemoryCollection(papers)
+    order = ranked(collection, ReadingState(), "relevance", "robot")
+    assert set(order) == set(ranked(collection, ReadingState(), "loaded", "robot"))
+    in_title = [i for i in order if "robot" in papers[i].title.lower()]
+    assert in_title
+    assert order[: len(in_title)] == in_title
+    # Two words: a paper with both beats a paper with one.
+    both = ranked(collection, ReadingState(), "relevance", "robot | language")
+    first = papers[both[0]].search_text.lower()
+    assert "robot" in first
+    assert "language" in first
+
+
+def test_features_are_cached_and_a_damaged_cache_is_rebuilt(papers: list[Paper], tmp_path: Path) -> None:
+    built = cached_rows(papers, tmp_path)
+    directory = tmp_path / "rank" / papers_digest(papers)
+    assert (directory / "indices.npy").is_file()
+    again = cached_rows(papers, tmp_path)
+    assert np.array_equal(again.indices, built.indices)
+    assert np.array_equal(again.indptr, built.indptr)
+    (directory / "indptr.npy").write_bytes(b"not numpy")
+    rebuilt = cached_rows(papers, tmp_path)
+    assert np.array_equal(rebuilt.indices, built.indices)
+    assert papers_digest(papers[1:]) != papers_digest(papers)
+
+
+def test_features_from_postings_equal_features_from_papers(papers: list[Paper]) -> None:
+    from papershelf.rank.features import paper_words  # noqa: PLC0415
+
+    fields = []
+    for name in ("text", "title", "author"):
+        table: dict[bytes, list[int]] = {}
+        for i, paper in enumerate(papers):
+            for word in paper_words(paper)[name]:
+                table.setdefault(word, []).append(i)
+        vocab = sorted(table)
+        ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum([len(table[w]) for w in vocab], out=ptr[1:])
+        postings = np.concatenate([np.asarray(table[w], dtype=np.uint32) for w in vocab])
+        fields.append((name, vocab, ptr, postings))
+    from_index = FeatureRows.from_postings(fields)
+    direct = FeatureRows.from_papers(enumerate(papers))
+    assert np.array_equal(from_index.positions, direct.positions)
+    assert np.array_equal(from_index.indptr, direct.indptr)
+    assert np.array_equal(from_index.indices, direct.indices)
+
+
+def test_row_sums_with_empty_rows_and_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from papershelf.rank import matrix  # noqa: PLC0415
+
+    rng = np.random.default_rng(1)
+    lengths = rng.integers(0, 4, size=200)
+    lengths[[0, 57, 58, 199]] = 0
+    indptr = np.zeros(201, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    indices = rng.integers(0, 50, size=int(indptr[-1])).astype(np.int32)
+    values = rng.random(50).astype(np.float32)
+    expected = [values[indices[indptr[r] : indptr[r + 1]]].sum() for r in range(200)]
+    for chunk in (1 << 22, 7, 1):
+        monkeypatch.setattr(matrix, "CHUNK", chunk)
+        assert np.allclose(matrix._row_sums(indptr, indices, values), expected, atol=1e-5)
