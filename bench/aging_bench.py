@@ -94,8 +94,10 @@ def main() -> None:
         run(envs["aged"], "add", str(path))
         day_times.append(time.perf_counter() - t)
     rows = {name: probe(env, args.runs) for name, env in envs.items()}
-    print(f"N = {args.n:,}, D = {args.days} days of 40; fresh import {fresh_import:.1f} s; "
-          f"daily add median {statistics.median(day_times) * 1000:.0f} ms, max {max(day_times) * 1000:.0f} ms")
+    print(
+        f"N = {args.n:,}, D = {args.days} days of 40; fresh import {fresh_import:.1f} s; "
+        f"daily add median {statistics.median(day_times) * 1000:.0f} ms, max {max(day_times) * 1000:.0f} ms"
+    )
     header = ["library", "start ms", *[f"{k!r} ms" for k in KEYS], "segments", "files"]
     print(" | ".join(header))
     for name in ("fresh", "aged"):
