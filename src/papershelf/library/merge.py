@@ -97,25 +97,36 @@ def merge_data(parts: Sequence[Segment], drop_reindexed: bool) -> tuple[SegmentD
     vocabularies = [[part.word(i) for i in range(part.size)] for part in parts]
     words = sorted(set().union(*vocabularies))
     ids = {word: number for number, word in enumerate(words)}
-    all_words, all_docs = [], []
-    for number, part in enumerate(parts):
-        vocabulary = vocabularies[number]
+
+    def kept(number: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]:
+        """Part ``number``'s postings that survive: (merged word id, paper), grouped by word."""
+        part, vocabulary = parts[number], vocabularies[number]
         mapped = np.fromiter(map(ids.__getitem__, vocabulary), dtype=np.int64, count=len(vocabulary))
         docs = np.asarray(part.postings, dtype=np.uint32)
         ptr: npt.NDArray[np.int64] = np.asarray(part.ptr, dtype=np.int64)
         word_of = np.repeat(mapped, ptr[1:] - ptr[:-1])
         keep = last[docs] <= number
-        all_words.append(word_of[keep])
-        all_docs.append(docs[keep])
-    word_of = np.concatenate(all_words) if all_words else np.empty(0, dtype=np.int64)
-    docs = np.concatenate(all_docs) if all_docs else np.empty(0, dtype=np.uint32)
-    order = np.argsort(word_of, kind="stable")
+        return word_of[keep], docs[keep]
+
+    # Two passes, one part at a time (memory: the output plus one part's postings, not a sort
+    # of them all): count the postings each part gives each word, then place them. The word
+    # order within a part is the merged order (both vocabularies are sorted), so each part's
+    # postings of a word go, in order, after those of the older parts.
+    counts = [np.bincount(kept(n)[0], minlength=len(words)) for n in range(len(parts))]
     ptr = np.zeros(len(words) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(word_of, minlength=len(words)), out=ptr[1:])
+    np.cumsum(np.sum(counts, axis=0, dtype=np.int64) if counts else ptr[1:], out=ptr[1:])
+    merged = np.empty(int(ptr[-1]), dtype=np.uint32)
+    filled = ptr[:-1].copy()
+    for number, count in enumerate(counts):
+        word_of, docs = kept(number)
+        starts = np.zeros(len(words), dtype=np.int64)
+        np.cumsum(count[:-1], out=starts[1:])
+        merged[filled[word_of] + np.arange(word_of.size) - starts[word_of]] = docs
+        filled += count
     voided = np.empty(0, dtype=np.uint32)
     if not drop_reindexed:
         voided = np.unique(np.concatenate(reindexed)).astype(np.uint32) if reindexed else voided
-    return SegmentData(words, ptr, docs[order]), voided
+    return SegmentData(words, ptr, merged), voided
 
 
 def merge_run(store: LibraryStore, index_dir: Path, run: Sequence[Listed], first: bool) -> None:

@@ -16,6 +16,8 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import orjson
+
 from papershelf.library.index import SegmentData
 from papershelf.library.store import digest, paper_to_row
 from papershelf.model import Paper
@@ -80,11 +82,20 @@ def prepare_papers(items: Iterable[Paper | SourceError]) -> Prepared:
     return Prepared(records, errors, segment, fields)
 
 
+def _decode(line: str) -> object:
+    """orjson (several times faster); a line it refuses (NaN, a lone surrogate, an integer past
+    64 bits) is decoded by :mod:`json` as before, so what a file means does not change."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line)
+
+
 def _parse_lines(lines: list[tuple[int, str]], source: str, arxiv: bool) -> Iterator[Paper | SourceError]:
     parse = paper_from_arxiv_record if arxiv else paper_from_dict
     for number, line in lines:
         try:
-            yield parse(json.loads(line), source, number)
+            yield parse(_decode(line), source, number)
         except json.JSONDecodeError as error:
             yield SourceError(source, f"invalid JSON: {error.msg}", number)
         except RecursionError:
