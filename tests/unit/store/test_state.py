@@ -150,7 +150,8 @@ def test_sigkill_mid_write_never_leaves_a_truncated_file(tmp_path: Path) -> None
         store = StateStore(Path({str(path)!r}))
         entries = {{f"title:paper {{i}}": PaperState(read=True) for i in range(20000)}}
         n = 0
-        print("ready", flush=True)
+        store.save(entries)
+        print("ready", flush=True)  # the file exists: every kill from now on lands mid-rewrite
         while True:
             n += 1
             entries[f"title:extra {{n}}"] = PaperState(starred=True)
