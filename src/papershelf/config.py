@@ -25,7 +25,7 @@ MARK_READ = {
     "highlight": "a paper becomes read once the detail pane has shown it for a moment",
     "manual": "only r marks a paper read",
 }
-SOURCE_KEYS = ("hf_url", "arxiv_url", "rss_url", "timeout")
+SOURCE_KEYS = ("hf_url", "arxiv_url", "rss_url", "arxiv_pdf_url", "s2_url", "s2_api_key", "timeout")
 
 DEFAULT_CONFIG = """\
 # papershelf configuration. Every key is optional; delete a line to get its default.
@@ -45,6 +45,10 @@ DEFAULT_CONFIG = """\
 # Where E (export) proposes to write. "~" is your home directory.
 # export_dir = "~"
 
+# Where downloaded PDFs are kept (d in the reader, papershelf download). Default: "papers" in
+# the user data directory.
+# pdf_dir = "~/papers"
+
 # Keys by binding id (? in the reader lists every id with its key). Several keys: "j,down".
 [keys]
 # "paper.star" = "f"
@@ -63,6 +67,10 @@ keywords = []
 # arxiv_url = "http://export.arxiv.org"
 # rss_url = "https://rss.arxiv.org"
 # timeout = 20
+# Semantic Scholar (papershelf fetch citations); a key raises the rate limit. S2_API_KEY in the
+# environment overrides it.
+# s2_url = "https://api.semanticscholar.org"
+# s2_api_key = ""
 """
 
 
@@ -76,6 +84,7 @@ class Config:
     default_sort: str = "loaded"
     mark_read: str = "open"
     export_dir: Path | None = None
+    pdf_dir: Path | None = None
     keys: Mapping[str, str] = field(default_factory=dict)
     watch_authors: tuple[str, ...] = ()
     watch_keywords: tuple[str, ...] = ()
@@ -144,7 +153,7 @@ def parse_config(
             raise fail(key, f"must be a table ([{key}]), not {_kind(value)}")
         return value
 
-    known = {"theme", "default_sort", "mark_read", "export_dir", "keys", "watch", "sources"}
+    known = {"theme", "default_sort", "mark_read", "export_dir", "pdf_dir", "keys", "watch", "sources"}
     for key in data:
         if key not in known:
             raise fail(key, f"unknown key (known: {', '.join(sorted(known))})")
@@ -160,6 +169,8 @@ def parse_config(
         raise fail("mark_read", f"unknown policy {mark_read!r} (known: {', '.join(MARK_READ)})")
     export_text = string(data, "export_dir", "export_dir")
     export_dir = Path(os.path.expanduser(export_text)) if export_text else None
+    pdf_text = string(data, "pdf_dir", "pdf_dir")
+    pdf_dir = Path(os.path.expanduser(pdf_text)) if pdf_text else None
 
     keys: dict[str, str] = {}
     for binding_id, value in table("keys").items():
@@ -190,6 +201,11 @@ def parse_config(
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise fail(where, "must be a positive number of seconds")
             sources[key] = float(value)
+        elif key == "s2_api_key":
+            if not isinstance(value, str):
+                raise fail(where, "must be a string")
+            if value.strip():
+                sources[key] = value.strip()
         else:
             if not isinstance(value, str) or not value.startswith(("http://", "https://")):
                 raise fail(where, "must be an http:// or https:// URL")
@@ -200,6 +216,7 @@ def parse_config(
         default_sort=default_sort,
         mark_read=mark_read,
         export_dir=export_dir,
+        pdf_dir=pdf_dir,
         keys=keys,
         watch_authors=lists["authors"],
         watch_keywords=lists["keywords"],

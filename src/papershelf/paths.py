@@ -51,3 +51,8 @@ def library_dir() -> Path:
 def bundled_list() -> Path:
     """The Daily Papers page text that ships inside the package (the default list)."""
     return Path(str(files("papershelf") / "data" / "daily-papers.txt"))
+
+
+def pdf_dir() -> Path:
+    """Downloaded PDFs, unless config.toml's ``pdf_dir`` says otherwise."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "papers"

@@ -30,6 +30,9 @@ class SourceConfig:
     hf_url: str = "https://huggingface.co"
     arxiv_url: str = "http://export.arxiv.org"
     rss_url: str = "https://rss.arxiv.org"
+    arxiv_pdf_url: str = "https://arxiv.org"  # where arXiv's PDFs are downloaded from
+    s2_url: str = "https://api.semanticscholar.org"
+    s2_api_key: str | None = None
     timeout: float = 20.0
     arxiv_interval: float = 3.0  # arXiv asks for at least 3 s between requests
     retries: int = 3
@@ -56,6 +59,9 @@ class SourceConfig:
             hf_url=env.get("PAPERSHELF_HF_URL", defaults.hf_url).rstrip("/"),
             arxiv_url=env.get("PAPERSHELF_ARXIV_URL", defaults.arxiv_url).rstrip("/"),
             rss_url=env.get("PAPERSHELF_RSS_URL", defaults.rss_url).rstrip("/"),
+            arxiv_pdf_url=env.get("PAPERSHELF_ARXIV_PDF_URL", defaults.arxiv_pdf_url).rstrip("/"),
+            s2_url=env.get("PAPERSHELF_S2_URL", defaults.s2_url).rstrip("/"),
+            s2_api_key=env.get("S2_API_KEY") or defaults.s2_api_key,
             timeout=number("PAPERSHELF_TIMEOUT", defaults.timeout),
             arxiv_interval=number("PAPERSHELF_ARXIV_INTERVAL", defaults.arxiv_interval),
             retries=int(number("PAPERSHELF_RETRIES", defaults.retries)),
@@ -116,7 +122,24 @@ class Fetcher:
             self.cache.put(url, params, body)
         return body
 
-    def _get(self, url: str, params: Mapping[str, str | int] | None, *, arxiv: bool) -> bytes:
+    def post_json(self, url: str, params: Mapping[str, str | int], body: object, headers: Mapping[str, str]) -> bytes:
+        """POST a JSON body (never cached), with the same retries and back-off as :meth:`get`."""
+        return self._get(url, params, arxiv=False, method="POST", json_body=body, headers=headers)
+
+    def space_arxiv(self) -> None:
+        """Wait until arXiv's spacing between requests has passed (downloads share it)."""
+        self._space_arxiv()
+
+    def _get(
+        self,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        *,
+        arxiv: bool,
+        method: str = "GET",
+        json_body: object = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> bytes:
         wait = self.config.backoff
         for attempt in range(self.config.retries + 1):
             if arxiv:
@@ -124,7 +147,7 @@ class Fetcher:
             if self.on_request:
                 self.on_request(url)
             try:
-                response = self.client.get(url, params=params)
+                response = self.client.request(method, url, params=params, json=json_body, headers=headers)
             except httpx.TimeoutException:
                 raise FetchError(f"{url}: no answer within {self.config.timeout:g} s") from None
             except httpx.HTTPError as error:
