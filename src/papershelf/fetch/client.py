@@ -122,7 +122,9 @@ class Fetcher:
             self.cache.put(url, params, body)
         return body
 
-    def post_json(self, url: str, params: Mapping[str, str | int], body: object, headers: Mapping[str, str]) -> bytes:
+    def post_json(
+        self, url: str, params: Mapping[str, str | int], body: object, headers: Mapping[str, str]
+    ) -> bytes:
         """POST a JSON body (never cached), with the same retries and back-off as :meth:`get`."""
         return self._get(url, params, arxiv=False, method="POST", json_body=body, headers=headers)
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fixture_server import FIXTURES, FixtureServer, Reply
 
+from fixture_server import FIXTURES, FixtureServer, Reply
 from papershelf.fetch.client import Fetcher, FetchError, SourceConfig
 from papershelf.fetch.pdf import PdfShelf, download, file_name, ident, pdf_link
 from papershelf.model import Paper

@@ -1,0 +1,1 @@
+"""Writing papers out: export formats, digests, feeds."""
