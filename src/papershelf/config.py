@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -192,8 +192,25 @@ def parse_config(
             raise fail(f"watch.{key}", "must be a list of strings")
         lists[key] = tuple(clean_line(v) for v in value if words(v))
 
+    sources = _sources(table("sources"), fail)
+
+    return Config(
+        theme=theme,
+        default_sort=default_sort,
+        mark_read=mark_read,
+        export_dir=export_dir,
+        pdf_dir=pdf_dir,
+        keys=keys,
+        watch_authors=lists["authors"],
+        watch_keywords=lists["keywords"],
+        sources=sources,
+    )
+
+
+def _sources(table: Mapping[str, Any], fail: Callable[[str, str], ConfigError]) -> dict[str, str | float]:
+    """``[sources]``: URLs, the timeout and the Semantic Scholar key, checked."""
     sources: dict[str, str | float] = {}
-    for key, value in table("sources").items():
+    for key, value in table.items():
         where = f"sources.{key}"
         if key not in SOURCE_KEYS:
             raise fail(where, f"unknown key (known: {', '.join(SOURCE_KEYS)})")
@@ -210,18 +227,7 @@ def parse_config(
             if not isinstance(value, str) or not value.startswith(("http://", "https://")):
                 raise fail(where, "must be an http:// or https:// URL")
             sources[key] = value.rstrip("/")
-
-    return Config(
-        theme=theme,
-        default_sort=default_sort,
-        mark_read=mark_read,
-        export_dir=export_dir,
-        pdf_dir=pdf_dir,
-        keys=keys,
-        watch_authors=lists["authors"],
-        watch_keywords=lists["keywords"],
-        sources=sources,
-    )
+    return sources
 
 
 def _kind(value: object) -> str:

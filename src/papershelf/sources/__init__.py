@@ -43,7 +43,7 @@ def _first_object(text: str) -> object:
 
 
 def detect_format(text: str) -> str | None:
-    """``"jsonl"``, ``"arxiv-snapshot"``, ``"bibtex"``, ``"ris"`` or ``"hf-page"`` from the content, or ``None``."""
+    """The format of ``text`` from its content (``"jsonl"``, ``"bibtex"``, ``"ris"``, …), or ``None``."""
     head = text.lstrip("\ufeff \t\r\n")
     if head.startswith("{"):
         return "arxiv-snapshot" if looks_like_arxiv_record(_first_object(head)) else "jsonl"
