@@ -1,0 +1,1 @@
+"""Files that keep papershelf's own state."""
