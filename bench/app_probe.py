@@ -51,8 +51,8 @@ async def library() -> dict[str, Any]:
     import gc  # noqa: PLC0415
 
     from papershelf.cli import open_library  # noqa: PLC0415
-    from papershelf.paths import state_path  # noqa: PLC0415
-    from papershelf.state import StateStore  # noqa: PLC0415
+    from papershelf.store.paths import state_path  # noqa: PLC0415
+    from papershelf.store.reading import StateStore  # noqa: PLC0415
     from papershelf.ui.app import PapershelfApp  # noqa: PLC0415
     from papershelf.ui.widgets.filter_box import FilterStatus  # noqa: PLC0415
     from papershelf.ui.widgets.paper_list import PaperList  # noqa: PLC0415

@@ -16,9 +16,10 @@ import statistics
 import time
 from pathlib import Path
 
-from papershelf.library.collection import Library
-from papershelf.query import Query
-from papershelf.state import ReadingState
+from papershelf.library.library import Library
+from papershelf.query.context import Context
+from papershelf.query.search import Query
+from papershelf.store.reading import ReadingState
 
 QUERIES = [
     "scal",
@@ -60,12 +61,12 @@ def main() -> None:
             times = []
             for _ in range(3):
                 start = time.perf_counter()
-                found = collection.filter(query, state)
+                found = collection.filter(query, Context(state))
                 times.append((time.perf_counter() - start) * 1000)
             previews = []
             for _ in range(3):
                 start = time.perf_counter()
-                first = collection.preview(query, state)
+                first = collection.preview(query, Context(state))
                 previews.append((time.perf_counter() - start) * 1000)
             shown = f"{statistics.median(previews):.1f} ({len(first)})" if first is not None else "-"
             print(

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from papershelf.state import PaperState, ReadingState, StateStore
+from papershelf.store.reading import PaperState, ReadingState, StateStore
 
 
 def median_ms(samples: list[float]) -> float:

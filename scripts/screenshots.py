@@ -42,16 +42,16 @@ SHOTS: dict[str, list[str]] = {
 
 
 async def shoot(name: str, keys: list[str]) -> Path:
-    from papershelf.collection import InMemoryCollection  # noqa: PLC0415 - after XDG is set
-    from papershelf.paths import bundled_list, state_path  # noqa: PLC0415
+    from papershelf.collection.memory import InMemoryCollection  # noqa: PLC0415 - after XDG is set
     from papershelf.sources import load_file  # noqa: PLC0415
-    from papershelf.state import StateStore  # noqa: PLC0415
+    from papershelf.store.paths import bundled_list, state_path  # noqa: PLC0415
+    from papershelf.store.reading import StateStore  # noqa: PLC0415
     from papershelf.ui.app import PapershelfApp  # noqa: PLC0415
 
     state = state_path()
     if state.exists():
         state.unlink()
-    from papershelf.config import Config  # noqa: PLC0415
+    from papershelf.store.config import Config  # noqa: PLC0415
 
     # A watch list, so the watched papers' colour shows in every picture.
     config = Config(

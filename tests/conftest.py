@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from papershelf.model import Paper
-from papershelf.paths import bundled_list
 from papershelf.sources import load_file
+from papershelf.store.paths import bundled_list
 
 
 @pytest.fixture(autouse=True)

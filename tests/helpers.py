@@ -8,10 +8,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from papershelf.collection import InMemoryCollection
+from papershelf.collection.memory import InMemoryCollection
 from papershelf.model import Paper
-from papershelf.paths import state_path
-from papershelf.state import StateStore
+from papershelf.store.paths import state_path
+from papershelf.store.reading import StateStore
 from papershelf.ui.app import PapershelfApp
 from papershelf.ui.widgets.paper_list import PaperList
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from papershelf.library.collection import Library
+from papershelf.library.library import Library
 
 
 def arxiv_record(number: int, title: str, abstract: str, **extra: Any) -> dict[str, Any]:

@@ -10,10 +10,10 @@ import feedparser
 import pytest
 
 from papershelf.cli import main
-from papershelf.cli_digest import run_digest
-from papershelf.paths import digests_path, views_path
-from papershelf.query import Query
-from papershelf.views import SavedView, save_views
+from papershelf.cli.digest import run_digest
+from papershelf.query.search import Query
+from papershelf.store.paths import digests_path, views_path
+from papershelf.store.views import SavedView, save_views
 
 
 def write_papers(path: Path, papers: list[dict[str, object]]) -> Path:

@@ -13,8 +13,8 @@ import rispy
 from fixture_server import FIXTURES, FixtureServer, Reply
 from papershelf.cli import main
 from papershelf.library.citations import load_citations
-from papershelf.library.collection import Library
-from papershelf.paths import library_dir, pdf_dir
+from papershelf.library.library import Library
+from papershelf.store.paths import library_dir, pdf_dir
 
 PDF = (FIXTURES / "paper.pdf").read_bytes()
 PAPERS = [

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from papershelf.state import write_atomic
+from papershelf.store.files import write_atomic
 
 
 class ResponseCache:

@@ -9,8 +9,8 @@ from typing import Any
 
 from papershelf.fetch.cache import ResponseCache
 from papershelf.fetch.client import Fetcher, FetchError, FetchResult, SourceConfig
-from papershelf.library.collection import Library
 from papershelf.library.importer import ImportReport
+from papershelf.library.library import Library
 
 
 def spec(source: str, **args: Any) -> str:

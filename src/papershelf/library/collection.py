@@ -6,21 +6,20 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from papershelf.collection import Row
+from papershelf.collection import Positions, Row
 from papershelf.library.store import LibraryStore
 from papershelf.model import Paper, date_number
-from papershelf.query import Query, StateLookup
-from papershelf.query_parse import Everything, Node, Prefix, Range, all_words, needs
+from papershelf.query.context import Context
+from papershelf.query.search import Query
+from papershelf.query.tree import Everything, Node, Prefix, Range, all_words, needs
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from papershelf.library.importer import Importer
     from papershelf.library.index import BoolArray, SearchIndex
 
 PAGE = 256
@@ -40,40 +39,8 @@ def _is_category(node: Node) -> bool:
     return isinstance(node, Prefix) and node.field == "cat"
 
 
-class Library:
-    """A library directory: ``library.sqlite`` and ``index/``."""
-
-    def __init__(self, directory: Path, *, readonly: bool = False) -> None:
-        self.directory = directory
-        self.store = LibraryStore(directory / "library.sqlite", readonly=readonly)
-        self.index_dir = directory / "index"
-
-    @classmethod
-    def exists(cls, directory: Path) -> bool:
-        return (directory / "library.sqlite").exists()
-
-    def importer(self) -> Importer:
-        from papershelf.library.importer import Importer  # noqa: PLC0415 - numpy: not at start-up
-
-        return Importer(self.store, self.index_dir)
-
-    def collection(self) -> LibraryCollection:
-        names = [name for name, _, _ in self.store.segments()]
-        size = self.store.count()
-
-        def load_index() -> SearchIndex:
-            from papershelf.library.index import SearchIndex  # noqa: PLC0415 - numpy: ~100 ms
-
-            return SearchIndex(self.index_dir, names, size)
-
-        return LibraryCollection(self.store, load_index, size)
-
-    def close(self) -> None:
-        self.store.close()
-
-
 class LibraryCollection:
-    """:class:`~papershelf.collection.PaperCollection` over a library.
+    """:class:`~papershelf.collection.PaperCollection` over a library (``library.sqlite`` + ``index/``).
 
     Only the rows on screen are read (in pages of 256, a bounded cache); a paper's abstract is
     read when it is shown. Filtering combines per-word answers of the search index with the
@@ -127,8 +94,8 @@ class LibraryCollection:
     def indices_of(self, keys: Iterable[str]) -> dict[str, int]:
         return self._positions_of(list(keys))
 
-    def dates(self) -> Sequence[int]:
-        return self.column("date")  # type: ignore[return-value]
+    def dates(self) -> Positions:
+        return self.column("date")
 
     def _positions_of(self, keys: Iterable[str]) -> dict[str, int]:
         """Positions of the keys found in the library (looked up once, then cached)."""
@@ -237,54 +204,51 @@ class LibraryCollection:
         # newest first / most upvoted first; no date (0) sorts last
         return -self.column("date" if sort == "date" else "upvotes")
 
-    def _sorted(self, hits: npt.NDArray[np.int64], sort: str, state: StateLookup) -> npt.NDArray[np.int64]:
+    def _sorted(self, hits: Positions, sort: str, context: Context) -> Positions:
         import numpy as np  # noqa: PLC0415
 
         if sort == "loaded":
             return hits
         if sort == "unread":
-            order = np.argsort(self.mask_of(state.read_keys())[hits], kind="stable")
+            order = np.argsort(self.mask_of(context.state.read_keys())[hits], kind="stable")
         else:
             order = np.argsort(self._sort_key(sort)[hits], kind="stable")
         return hits[order]
 
-    def _order(self, sort: str, state: StateLookup) -> npt.NDArray[np.int64]:
+    def _order(self, sort: str, context: Context) -> Positions:
         """Every position in the ``sort`` order; kept for the column sorts (the list and the
         previews ask for it on every query), recomputed for "unread" (the state changes)."""
         import numpy as np  # noqa: PLC0415
 
         order = self._orders.get(sort)
         if order is None:
-            order = self._sorted(np.arange(self._size, dtype=np.int64), sort, state)
+            order = self._sorted(np.arange(self._size, dtype=np.int64), sort, context)
             order.flags.writeable = False  # shared by the views that show it
             if sort != "unread":
                 self._orders[sort] = order
         return order
 
-    def filter(self, query: Query, state: StateLookup) -> Sequence[int]:
+    def filter(self, query: Query, context: Context) -> Positions:
         """Positions matching ``query``, sorted (raises QueryError when the text does not parse)."""
         import numpy as np  # noqa: PLC0415 - loaded already with the index
 
-        tree = query.tree
+        tree = context.resolve(query.tree)
         if isinstance(tree, Everything):
             if query.sort == "loaded":
-                return range(self._size)
-            return self._order(query.sort, state)  # type: ignore[return-value]
-        result: Sequence[int] = self._sorted(  # type: ignore[assignment]
-            np.flatnonzero(self._mask(tree, state)), query.sort, state
-        )
-        return result
+                return np.arange(self._size, dtype=np.int64)
+            return self._order(query.sort, context)
+        return self._sorted(np.flatnonzero(self._mask(tree, context)), query.sort, context)
 
-    def _mask(self, tree: Node, state: StateLookup, domain: BoolArray | None = None) -> BoolArray:
+    def _mask(self, tree: Node, context: Context, domain: BoolArray | None = None) -> BoolArray:
         from papershelf.library.evaluate import LibraryEvaluator  # noqa: PLC0415
 
-        evaluator = LibraryEvaluator(self, state, domain)
+        evaluator = LibraryEvaluator(self, context.state, domain)
         try:
             return evaluator.mask(tree)
         finally:
             evaluator.close()
 
-    def preview(self, query: Query, state: StateLookup) -> Sequence[int] | None:
+    def preview(self, query: Query, context: Context) -> Positions | None:
         """The first rows of ``filter(query)``, found quickly, for a query that reads text.
 
         Only the first papers in the sort order are checked (:data:`PREVIEW_ROWS`, four times
@@ -296,18 +260,17 @@ class LibraryCollection:
 
         from papershelf.library.evaluate import needs_text  # noqa: PLC0415
 
-        tree = query.tree
+        tree = context.resolve(query.tree)
         if self._size <= PREVIEW_ROWS or not needs_text(tree, self.index.has_field, ids=False):
             return None
-        order = self._order(query.sort, state)
+        order = self._order(query.sort, context)
         deadline = time.perf_counter() + PREVIEW_SECONDS
         rows = PREVIEW_ROWS
         while True:
             domain = np.zeros(self._size, dtype=np.bool_)
             domain[order[:rows]] = True
-            found = self._mask(tree, state, domain) & domain
+            found = self._mask(tree, context, domain) & domain
             if found.sum() >= PREVIEW_MATCHES or rows >= self._size or time.perf_counter() > deadline:
                 break
             rows *= 4
-        result: Sequence[int] = self._sorted(np.flatnonzero(found), query.sort, state)  # type: ignore[assignment]
-        return result
+        return self._sorted(np.flatnonzero(found), query.sort, context)

@@ -8,7 +8,7 @@
   ``upvotes:`` compare numpy columns read once; ``is:``/``has:`` come from the reading state.
 * NOT, AND and OR are ``~``, ``&`` and ``|`` of the children's arrays.
 
-:func:`papershelf.query_eval.reference_match` defines the answers; the differential tests
+:func:`papershelf.query.reference.reference_match` defines the answers; the differential tests
 compare the two over generated libraries and queries.
 """
 
@@ -16,19 +16,22 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from papershelf.query import StateLookup, word_index
-from papershelf.query_eval import TextMatcher, flag_matches, joined_index, phrase_pattern
-from papershelf.query_parse import And, Everything, Flag, Node, Not, Or, Phrase, Prefix, Range, Word
+from papershelf.query.compiled import TextMatcher, joined_index, phrase_pattern, word_index
+from papershelf.query.context import StateLookup
+from papershelf.query.reference import flag_matches
+from papershelf.query.tree import And, Everything, Flag, Node, Not, Or, Phrase, Prefix, Range, Word
 from papershelf.text import fold
 
 if TYPE_CHECKING:
-    from papershelf.library.collection import LibraryCollection
-    from papershelf.library.index import BoolArray
+    import numpy.typing as npt
+
+    from papershelf.library.index import BoolArray, SearchIndex
+    from papershelf.library.store import LibraryStore
 
 # Fewer candidates than this fraction of the library are read by id; more, by one scan.
 _SCAN_FRACTION = 8
@@ -92,12 +95,23 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+class LibraryData(Protocol):
+    """What the evaluator reads of a library (:class:`~papershelf.library.collection.LibraryCollection`)."""
+
+    store: LibraryStore
+
+    def __len__(self) -> int: ...
+    @property
+    def index(self) -> SearchIndex: ...
+    def mask_of(self, keys: Iterable[str]) -> BoolArray: ...
+    def category_mask(self, prefix: str) -> BoolArray: ...
+    def column(self, name: str) -> npt.NDArray[np.int64]: ...
+
+
 class LibraryEvaluator:
     """Evaluates trees for one filter call (one read-only SQLite connection, opened on demand)."""
 
-    def __init__(
-        self, collection: LibraryCollection, state: StateLookup, domain: BoolArray | None = None
-    ) -> None:
+    def __init__(self, collection: LibraryData, state: StateLookup, domain: BoolArray | None = None) -> None:
         """``domain``: only these papers need a right answer (the text of the others is not read)."""
         self.collection = collection
         self.state = state

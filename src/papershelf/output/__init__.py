@@ -1,1 +1,1 @@
-"""Writing papers out: export formats, digests, feeds."""
+"""What papershelf writes out for people and other tools: exports, statistics, digests, feeds."""

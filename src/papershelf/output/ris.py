@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from papershelf.model import Paper, is_web_url
-from papershelf.state import PaperState
+from papershelf.store.reading import PaperState
 
 
 def ris_author(name: str) -> str:

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from papershelf.state import set_aside, write_atomic
+from papershelf.store.files import set_aside, write_atomic
 
 
 @dataclass(frozen=True, slots=True)

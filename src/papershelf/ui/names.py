@@ -5,19 +5,16 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.theme import BUILTIN_THEMES
 
+from papershelf.ui.actions import bindings
+
 
 def binding_ids() -> set[str]:
-    """Every binding id of the reader's screens and widgets (what ``[keys]`` may remap)."""
-    from papershelf.ui.screens.main import MainScreen  # noqa: PLC0415 - screens import this module's users
-    from papershelf.ui.screens.note import NoteScreen  # noqa: PLC0415
-    from papershelf.ui.widgets.paper_detail import PaperDetail  # noqa: PLC0415
-    from papershelf.ui.widgets.paper_list import PaperList  # noqa: PLC0415
+    """Every binding id of the reader (what ``[keys]`` may remap): the action table's and the
+    note dialog's."""
+    from papershelf.ui.screens.note import NoteScreen  # noqa: PLC0415 - imports TextArea
 
-    ids = set()
-    for owner in (MainScreen, PaperList, PaperDetail, NoteScreen):
-        for binding in owner.BINDINGS:
-            if isinstance(binding, Binding) and binding.id:
-                ids.add(binding.id)
+    ids = {binding.id for owner in ("screen", "list", "detail") for binding in bindings(owner) if binding.id}
+    ids.update(binding.id for binding in NoteScreen.BINDINGS if isinstance(binding, Binding) and binding.id)
     return ids
 
 

@@ -21,7 +21,7 @@ def library_refetcher(
         from papershelf.fetch.cache import ResponseCache  # noqa: PLC0415
         from papershelf.fetch.client import FetchError, SourceConfig  # noqa: PLC0415
         from papershelf.fetch.refresh import refresh  # noqa: PLC0415
-        from papershelf.library.collection import Library  # noqa: PLC0415
+        from papershelf.library.library import Library  # noqa: PLC0415
 
         library = Library(directory)
         try:

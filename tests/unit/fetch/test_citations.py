@@ -13,7 +13,7 @@ from fixture_server import FixtureServer, Reply
 from papershelf.fetch.citations import fetch_citations, s2_id
 from papershelf.fetch.client import Fetcher, FetchError, SourceConfig
 from papershelf.library.citations import load_citations, save_citations
-from papershelf.library.collection import Library
+from papershelf.library.library import Library
 from papershelf.model import Paper
 from papershelf.sources import SourceError
 from papershelf.sources.s2_batch import Citations, parse_s2_batch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from papershelf.stats import _filled, rolled_up
+from papershelf.output.stats import _filled, rolled_up
 
 
 def months_between(first: int, last: int) -> list[tuple[str, int]]:

@@ -8,14 +8,14 @@ import pytest
 import rispy
 
 from papershelf.cli import main
-from papershelf.export import export_text
-from papershelf.library.collection import Library
+from papershelf.library.library import Library
 from papershelf.model import Paper
+from papershelf.output.export import export_text
 from papershelf.output.ris import dump_ris, ris_author
-from papershelf.paths import library_dir
 from papershelf.sources import SourceError, detect_format, load_file, parse_text
 from papershelf.sources.ris import parse_ris
-from papershelf.state import PaperState
+from papershelf.store.paths import library_dir
+from papershelf.store.reading import PaperState
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "refs.ris"
 

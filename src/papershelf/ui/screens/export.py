@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
-from papershelf.export import FORMATS, default_name
+from papershelf.output.export import FORMATS, default_name
 
 FORMAT_LABELS = {
     "bibtex": "BibTeX (.bib)",

@@ -14,41 +14,11 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from papershelf.ui.actions import help_rows
+
 # (binding id, what it does) in the order the help lists them. The keys come from the live
 # bindings, so a keymap that remaps an id is reflected here.
-HELP_ROWS: tuple[tuple[str, str], ...] = (
-    ("list.down", "Next paper"),
-    ("list.up", "Previous paper"),
-    ("list.first", "First paper"),
-    ("list.last", "Last paper"),
-    ("list.page_down", "Page down"),
-    ("list.page_up", "Page up"),
-    ("list.open", "Read the abstract (marks the paper read)"),
-    ("detail.back", "Back from the abstract to the list"),
-    ("paper.star", "Star / unstar"),
-    ("paper.tags", "Edit tags (comma-separated)"),
-    ("paper.read", "Mark read / unread"),
-    ("paper.note", "Write a note on the paper (shown in the detail pane)"),
-    ("paper.open_page", "Open the paper's page in the browser (arXiv, else its source)"),
-    ("paper.open_pdf", "Open the PDF in the browser"),
-    ("paper.copy_link", "Copy the link"),
-    ("paper.copy_bibtex", "Copy a BibTeX entry"),
-    ("list.mark_all_read", "Mark every paper in view read (asks first)"),
-    ("state.undo", "Undo the last star, tag, read, note or mark-all (100 steps)"),
-    ("list.export", "Export the visible or starred papers (BibTeX, Markdown, CSV, JSONL)"),
-    ("view.stats", "Statistics of the view: per month, tags, counts"),
-    ("filter.focus", 'Filter: words, "phrases", -not, OR, title: author: tag: is: year: upvotes:'),
-    ("filter.clear", "In the filter: clear it (again: back to the list)"),
-    ("filter.done", "In the filter: back to the list, filter kept"),
-    ("filter.starred", "Show starred papers only (toggle)"),
-    ("filter.unread", "Show unread papers only (toggle)"),
-    ("view.sort", "Sort: as loaded, newest, most upvoted, title, unread first"),
-    ("view.save", "Save the filter and sort as a view (named)"),
-    ("view.1", "Recall view 1 (2-9 likewise; the palette lists them)"),
-    ("library.refetch", "Library: fetch its sources again"),
-    ("app.help", "This help"),
-    ("app.quit", "Quit"),
-)
+HELP_ROWS: tuple[tuple[str, str], ...] = tuple(help_rows())
 
 
 class HelpScreen(ModalScreen[None]):

@@ -6,39 +6,37 @@ children with ``data_bind``; the widgets only draw and forward keys.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
+from textual.command import Provider
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
-from papershelf.collection import PaperCollection, PaperView
-from papershelf.config import Config
-from papershelf.query import Query, next_sort
-from papershelf.query_parse import Flag, needs, parse
-from papershelf.session import Session
-from papershelf.state import ReadingState
+from papershelf.collection import PaperCollection, PaperView, Positions
+from papershelf.query.context import Context
+from papershelf.query.search import Query, next_sort
+from papershelf.query.tree import Flag, needs
+from papershelf.store.config import Config
+from papershelf.store.reading import ReadingState
+from papershelf.store.shelf import Shelf
+from papershelf.ui.actions import bindings, where
+from papershelf.ui.commands import PaperCommands
 from papershelf.ui.refetch import Refetcher
-from papershelf.ui.screens.actions import PaperActions
 from papershelf.ui.screens.help import HelpScreen
-from papershelf.ui.screens.name_view import NameViewScreen
+from papershelf.ui.screens.saved_views import SavedViews
 from papershelf.ui.screens.tags import TagsScreen
 from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
 from papershelf.ui.widgets.paper_detail import PaperDetail
 from papershelf.ui.widgets.paper_list import PaperList
-from papershelf.views import SavedView
-
-if TYPE_CHECKING:
-    from papershelf.ui.app import PapershelfApp
-
 
 # Seconds the highlighted paper must stay put before the detail pane shows it.
 DETAIL_DELAY = 0.05
@@ -47,90 +45,46 @@ READ_AFTER = 1.0
 
 
 def _asks_watched(search: Query) -> bool:
-    return needs(parse(search.text), Flag, lambda node: isinstance(node, Flag) and node.name == "watched")
+    return needs(search.text_tree, Flag, lambda node: isinstance(node, Flag) and node.name == "watched")
 
 
-class MainScreen(PaperActions):
+class MainScreen(SavedViews):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual API)
     # The list has the focus at start, unless a key typed while the app started (a "/") has
     # moved it already: focusing in on_mount took it back, and the next letters were commands.
     AUTO_FOCUS = "PaperList"
 
-    # Every screen key is a priority binding: it acts the moment the app reads it, before any
-    # later key is handed to a widget. Keys that move focus or open a dialog therefore take
-    # effect before the next key of a burst (a paste, a fast typist, tmux send-keys) is routed,
-    # so "/scal" typed at once lands in the filter box instead of starring a paper with "s".
-    # ``check_action`` turns each binding off where it does not apply (letters type into the
-    # filter box while it has focus).
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Read", id="list.open", priority=True),
-        Binding("enter", "leave_filter", "Done", id="filter.done", priority=True),
-        Binding("escape", "clear_filter", "Clear filter", id="filter.clear", priority=True),
-        Binding("escape", "back", "Back to list", id="detail.back", priority=True),
-        Binding("s", "toggle_star", "Star", id="paper.star", priority=True),
-        Binding("t", "edit_tags", "Tags", id="paper.tags", priority=True),
-        Binding("r", "toggle_read", "Read/unread", id="paper.read", priority=True),
-        Binding("slash", "focus_filter", "Filter", id="filter.focus", priority=True),
-        Binding("asterisk", "toggle_starred_only", "★ only", show=False, id="filter.starred", priority=True),
-        Binding("u", "toggle_unread_only", "Unread only", show=False, id="filter.unread", priority=True),
-        Binding("S", "cycle_sort", "Sort", id="view.sort", priority=True),
-        Binding("ctrl+s", "save_view", "Save view", show=False, id="view.save", priority=True),
-        *(
-            Binding(str(n), f"recall_view({n})", f"View {n}", show=False, id=f"view.{n}", priority=True)
-            for n in range(1, 10)
-        ),
-        Binding("o", "open_page", "Open", id="paper.open_page", priority=True),
-        Binding("p", "open_pdf", "PDF", show=False, id="paper.open_pdf", priority=True),
-        Binding("y", "copy_link", "Copy link", show=False, id="paper.copy_link", priority=True),
-        Binding("Y", "copy_bibtex", "Copy BibTeX", show=False, id="paper.copy_bibtex", priority=True),
-        Binding("n", "edit_note", "Note", id="paper.note", priority=True),
-        Binding("A", "mark_all_read", "All read", show=False, id="list.mark_all_read", priority=True),
-        Binding("ctrl+z", "undo", "Undo", id="state.undo", priority=True),
-        Binding("E", "export", "Export", show=False, id="list.export", priority=True),
-        Binding("ctrl+t", "stats", "Stats", show=False, id="view.stats", priority=True),
-        Binding("R", "refetch", "Refetch", id="library.refetch", priority=True),
-        Binding("question_mark", "help", "Help", id="app.help", priority=True),
-        Binding("q", "quit", "Quit", id="app.quit", priority=True),
-    ]
-    # Actions whose keys are ordinary text while the filter box has focus.
-    _TYPED_IN_FILTER = frozenset(
-        {
-            "toggle_star",
-            "edit_tags",
-            "toggle_read",
-            "toggle_starred_only",
-            "toggle_unread_only",
-            "cycle_sort",
-            "recall_view",
-            "help",
-            "quit",
-            "refetch",
-            "open_page",
-            "open_pdf",
-            "copy_link",
-            "copy_bibtex",
-            "edit_note",
-            "mark_all_read",
-            "export",
-            "undo",
-        }
-    )
+    # Every key of the table (papershelf.ui.actions) is a priority binding: it acts the moment
+    # the app reads it, before any later key is handed to a widget. ``check_action`` turns each
+    # off where it does not apply (letters type into the filter box while it has focus).
+    BINDINGS: ClassVar[list[BindingType]] = bindings("screen")  # type: ignore[assignment]
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {PaperCommands}
 
     view: reactive[PaperView] = reactive(PaperView.everything(0), always_update=True)
     search: reactive[Query] = reactive(Query(), init=False)
 
-    app: PapershelfApp
-
-    def __init__(self, collection: PaperCollection, config: Config) -> None:
+    def __init__(
+        self,
+        collection: PaperCollection,
+        config: Config,
+        shelf: Shelf,
+        *,
+        opener: Callable[[str], bool],
+        refetcher: Refetcher | None = None,
+    ) -> None:
         super().__init__()
         self.collection = collection
         self.config = config
+        self.shelf = shelf
+        self.opener = opener
+        self.refetcher = refetcher
         self._detail_timer: Timer | None = None
         self._read_timer: Timer | None = None
         self._top_on_next_view = False
+        self._session_key: str | None = None
         self._told_no_watch_list = False
         self.set_reactive(MainScreen.view, PaperView.everything(len(collection)))
-        self.set_reactive(MainScreen.search, Query(sort=config.default_sort, watch=config.watch))
+        self.set_reactive(MainScreen.search, Query(sort=config.default_sort))
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -143,12 +97,12 @@ class MainScreen(PaperActions):
                         select_on_focus=False,
                     )
                     yield FilterStatus(id="count").data_bind(MainScreen.view)
-                yield PaperList(self.collection, self.app.state, id="papers").data_bind(MainScreen.view)
+                yield PaperList(self.collection, self.shelf.state, id="papers").data_bind(MainScreen.view)
             yield PaperDetail(id="detail")
         yield Footer()
 
     def on_mount(self) -> None:
-        if not self._restore(self.app.session) and self.search.sort != "loaded":
+        if not self._restore(self.shelf.session) and self.search.sort != "loaded":
             self._top_on_next_view = True  # config.toml's default_sort: start at its first paper
             self._apply(self.search)
         self._show_current()
@@ -159,8 +113,8 @@ class MainScreen(PaperActions):
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def _find_watched(self, collection: PaperCollection) -> None:
         """Which papers the watch list matches (drawn in their own colour)."""
-        query = Query("is:watched", watch=self.config.watch)
-        found = frozenset(int(i) for i in collection.filter(query, ReadingState(self.app.state.snapshot())))
+        context = Context(ReadingState(self.shelf.state.snapshot()), self.config.watch)
+        found = frozenset(collection.filter(Query("is:watched"), context).tolist())
         self.app.call_from_thread(self._set_watched, found)
 
     def _set_watched(self, found: frozenset[int]) -> None:
@@ -227,24 +181,27 @@ class MainScreen(PaperActions):
         status.sort = search.sort
         if self.collection.is_quick(search):
             self.workers.cancel_group(self, "filter")
-            self.view = PaperView(self.collection.filter(search, self.app.state), len(self.collection))
+            context = Context(self.shelf.state, self.config.watch)
+            self.view = PaperView(self.collection.filter(search, context), len(self.collection))
         else:
             status.pending = True
             # The worker gets a copy of the reading state: the UI may change it meanwhile.
-            self._filter_in_background(search, ReadingState(self.app.state.snapshot()))
+            self._filter_in_background(
+                search, Context(ReadingState(self.shelf.state.snapshot()), self.config.watch)
+            )
 
     @work(thread=True, exclusive=True, group="filter")
-    def _filter_in_background(self, search: Query, state: ReadingState) -> None:
+    def _filter_in_background(self, search: Query, context: Context) -> None:
         worker = get_current_worker()
         # A query that reads text shows its first rows as soon as they are known.
-        first = self.collection.preview(search, state)
+        first = self.collection.preview(search, context)
         if first is not None and not worker.is_cancelled:
             self.app.call_from_thread(self._set_view, search, first, partial=True)
-        indices = self.collection.filter(search, state)
+        indices = self.collection.filter(search, context)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._set_view, search, indices)
 
-    def _set_view(self, search: Query, indices: Sequence[int], *, partial: bool = False) -> None:
+    def _set_view(self, search: Query, indices: Positions, *, partial: bool = False) -> None:
         if search == self.search:  # a newer keystroke's answer may already be showing
             self.query_one(FilterStatus).pending = partial
             self.view = PaperView(indices, len(self.collection), partial)
@@ -252,15 +209,16 @@ class MainScreen(PaperActions):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         focused = self.focused
         in_filter = isinstance(focused, FilterBox)
-        if action == "refetch" and self.app.refetcher is None:
+        if action == "refetch" and self.refetcher is None:
             return False  # a list opened from files has no sources to fetch: no key for it
-        if action in self._TYPED_IN_FILTER:
+        acts = where(action)
+        if acts == "not typing":
             return not in_filter
-        if action == "open":
+        if acts == "list":
             return isinstance(focused, PaperList)
-        if action in ("leave_filter", "clear_filter"):
+        if acts == "filter":
             return in_filter
-        if action == "back":
+        if acts == "detail":
             return isinstance(focused, PaperDetail)
         return True
 
@@ -280,43 +238,6 @@ class MainScreen(PaperActions):
 
     def action_quit(self) -> None:
         self.app.exit()
-
-    # -- saved views -------------------------------------------------------------------------
-
-    def action_save_view(self) -> None:
-        def save(name: str | None) -> None:
-            if name:
-                number = self.app.save_view(SavedView(name, self.search))
-                self.notify(f"Saved as view {number}: {name} (press {number} to recall it)")
-
-        self.app.push_screen(NameViewScreen(self.search.text), save)
-
-    def action_recall_view(self, number: int) -> None:
-        views = self.app.views
-        if not 1 <= number <= len(views):
-            self.notify(f"No view {number} yet: ctrl+s saves the current one.")
-            return
-        self.recall(views[number - 1])
-
-    def recall(self, view: SavedView) -> None:
-        """Show a saved view: its words in the filter box, its toggles and its sort."""
-        self.query_one(FilterBox).value = view.query.text
-        self.search = replace(view.query, watch=self.config.watch)
-
-    def current_session(self) -> Session:
-        return Session(self.search, self._current_key())
-
-    def _restore(self, session: Session) -> bool:
-        """Start where the last session left off: query, toggles, sort, highlighted paper."""
-        if session.query == Query() and session.paper is None:
-            return False
-        self.query_one(FilterBox).value = session.query.text
-        self.search = replace(session.query, watch=self.config.watch)
-        index = self.collection.index_of(session.paper) if session.paper else None
-        if index is not None:
-            # After the first layout: scrolling the cursor into view needs the list's real height.
-            self.call_after_refresh(self.paper_list.select_index, index)
-        return True
 
     def action_focus_filter(self) -> None:
         box = self.query_one(FilterBox)
@@ -339,6 +260,7 @@ class MainScreen(PaperActions):
     # -- the highlighted paper -------------------------------------------------------------
 
     def on_paper_list_highlighted(self, event: PaperList.Highlighted) -> None:
+        self._session_key = self._current_key()  # kept for the session: unmounted, the list is gone
         self._schedule_detail()
 
     def _schedule_detail(self) -> None:
@@ -357,16 +279,16 @@ class MainScreen(PaperActions):
         self._detail_timer = None
         index = self.paper_list.current_index
         if index is None:
-            self.detail.show(None, self.app.state.get(""))
+            self.detail.show(None, self.shelf.state.get(""))
         else:
             paper = self.collection.paper(index)
             self.detail.show(
                 paper,
-                self.app.state.get(paper.key),
+                self.shelf.state.get(paper.key),
                 self.search.words,
                 watched=index in self.paper_list.watched,
             )
-            if self.config.mark_read == "highlight" and not self.app.state.read(paper.key):
+            if self.config.mark_read == "highlight" and not self.shelf.state.read(paper.key):
                 if self._read_timer is not None:
                     self._read_timer.stop()
                 self._read_timer = self.set_timer(READ_AFTER, partial(self._read_if_shown, paper.key))
@@ -396,7 +318,7 @@ class MainScreen(PaperActions):
         The view is not re-filtered: a paper starred off in a "★ only" view stays until the
         filter changes, so the cursor never jumps under the reader.
         """
-        if self.app.update_state(key, label, **changes):
+        if self.shelf.update(key, label, **changes):
             self._after_change([key])
 
     def _after_change(self, keys: Sequence[str]) -> None:
@@ -407,12 +329,12 @@ class MainScreen(PaperActions):
     def action_toggle_star(self) -> None:
         key = self._current_key()
         if key is not None:
-            self._change(key, "star", starred=not self.app.state.starred(key))
+            self._change(key, "star", starred=not self.shelf.state.starred(key))
 
     def action_toggle_read(self) -> None:
         key = self._current_key()
         if key is not None:
-            self._change(key, "read mark", read=not self.app.state.read(key))
+            self._change(key, "read mark", read=not self.shelf.state.read(key))
 
     def action_edit_tags(self) -> None:
         index = self.paper_list.current_index
@@ -424,12 +346,12 @@ class MainScreen(PaperActions):
             if tags is not None:
                 self._change(paper.key, "tags", tags=tags)
 
-        self.app.push_screen(TagsScreen(paper.title, self.app.state.tags(paper.key)), apply)
+        self.app.push_screen(TagsScreen(paper.title, self.shelf.state.tags(paper.key)), apply)
 
     # -- refetching the library's sources ----------------------------------------------------
 
     def action_refetch(self) -> None:
-        refetcher = self.app.refetcher
+        refetcher = self.refetcher
         if refetcher is None:
             return
         status = self.query_one(FilterStatus)

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
-from papershelf.state import clean_note
+from papershelf.store.reading import clean_note
 
 
 class NoteScreen(ModalScreen[str | None]):

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from papershelf.stats import Stats, bar
+from papershelf.output.stats import Stats, bar
 
 BAR_WIDTH = 40
 

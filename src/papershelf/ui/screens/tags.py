@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from papershelf.state import parse_tags
+from papershelf.store.reading import parse_tags
 
 
 class TagsScreen(ModalScreen[tuple[str, ...] | None]):

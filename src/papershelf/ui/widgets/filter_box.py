@@ -12,7 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from papershelf.collection import PaperView
-from papershelf.query import SORTS
+from papershelf.query.search import SORTS
 
 
 class QueryHighlighter(Highlighter):

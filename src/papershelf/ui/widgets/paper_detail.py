@@ -6,14 +6,15 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from papershelf.latex import to_unicode
 from papershelf.model import Paper
-from papershelf.query import match_spans
-from papershelf.state import PaperState
+from papershelf.query.highlight import match_spans
+from papershelf.store.reading import PaperState
+from papershelf.ui.actions import bindings
 
 MATCH_STYLE = "bold underline"
 
@@ -29,10 +30,7 @@ def _highlighted(text: str, highlight: tuple[str, ...]) -> Text:
 class PaperDetail(VerticalScroll, can_focus=True):
     """Scrollable view of one paper. All paper text is shown as plain ``Text``, never markup."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Scroll down", show=False, id="detail.scroll_down", priority=True),
-        Binding("k", "scroll_up", "Scroll up", show=False, id="detail.scroll_up", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("detail")  # type: ignore[assignment]
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")

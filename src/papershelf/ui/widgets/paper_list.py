@@ -13,7 +13,7 @@ from typing import ClassVar
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -23,7 +23,9 @@ from textual.strip import Strip
 
 from papershelf.collection import PaperCollection, PaperView, Row
 from papershelf.latex import to_unicode
-from papershelf.query import StateLookup, match_spans
+from papershelf.query.context import StateLookup
+from papershelf.query.highlight import match_spans
+from papershelf.ui.actions import bindings
 
 MARKER_WIDTH = 4
 DATE_WIDTH = 10
@@ -34,17 +36,10 @@ class PaperList(ScrollView, can_focus=True):
     """Scrollable list of papers with a cursor.
 
     Its keys are priority bindings, like the screen's: handled in the order they arrive, so in
-    a burst of keys none is overtaken by a later one (see ``MainScreen.BINDINGS``).
+    a burst of keys none is overtaken by a later one (see :mod:`papershelf.ui.actions`).
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="list.down", priority=True),
-        Binding("k,up", "cursor_up", "Up", show=False, id="list.up", priority=True),
-        Binding("g,home", "first", "First", show=False, id="list.first", priority=True),
-        Binding("G,end", "last", "Last", show=False, id="list.last", priority=True),
-        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down", priority=True),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("list")  # type: ignore[assignment]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "paper-list--cursor",

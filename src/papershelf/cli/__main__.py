@@ -1,0 +1,5 @@
+import sys
+
+from papershelf.cli import main
+
+sys.exit(main())

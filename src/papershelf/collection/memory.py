@@ -1,0 +1,105 @@
+"""The in-memory collection: a list of papers, scanned with the compiled query matcher."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from papershelf.collection import Positions, Row
+from papershelf.model import Paper, date_number, title_key
+from papershelf.query.compiled import Doc, compile_matcher
+from papershelf.query.context import Context
+from papershelf.query.search import Query
+
+# The in-memory collection scans; up to this size a scan takes a few milliseconds.
+QUICK_SCAN_LIMIT = 20_000
+
+
+class InMemoryCollection:
+    """Papers held in a list, with their searchable text indexed on first use."""
+
+    def __init__(self, papers: Sequence[Paper]) -> None:
+        self._papers = list(papers)
+        self._rows = [Row(p.key, p.title, p.published, p.upvotes) for p in self._papers]
+        self._docs: list[Doc] | None = None
+        self._by_key: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self._papers)
+
+    def row(self, index: int) -> Row:
+        return self._rows[index]
+
+    def paper(self, index: int) -> Paper:
+        return self._papers[index]
+
+    def index_of(self, key: str) -> int | None:
+        return self._positions().get(key)
+
+    def indices_of(self, keys: Iterable[str]) -> dict[str, int]:
+        positions = self._positions()
+        return {key: positions[key] for key in keys if key in positions}
+
+    def _positions(self) -> dict[str, int]:
+        if self._by_key is None:
+            self._by_key = {}
+            for i, row in enumerate(self._rows):
+                self._by_key.setdefault(row.key, i)
+        return self._by_key
+
+    def dates(self) -> Positions:
+        import numpy as np  # noqa: PLC0415
+
+        return np.fromiter((date_number(row.published) or 0 for row in self._rows), dtype=np.int64)
+
+    def is_quick(self, query: Query) -> bool:
+        return len(self._papers) <= QUICK_SCAN_LIMIT
+
+    def warm_up(self, stop: Callable[[], bool]) -> None:
+        self._prepared()
+
+    def _prepared(self) -> list[Doc]:
+        if self._docs is None:
+            self._docs = [Doc.of(p) for p in self._papers]
+        return self._docs
+
+    def filter(self, query: Query, context: Context) -> Positions:
+        import numpy as np  # noqa: PLC0415 - not needed to show the list unfiltered
+
+        hits = self._sorted(self._matching(query, context), query.sort, context)
+        return np.fromiter(hits, dtype=np.int64, count=len(hits))
+
+    def preview(self, query: Query, context: Context) -> Positions | None:
+        return None  # a scan of papers in memory has no faster first part
+
+    def _sorted(self, hits: Sequence[int], sort: str, context: Context) -> Sequence[int]:
+        """``hits`` in the ``sort`` order; Python's sort is stable, so ties keep loaded order."""
+        rows = self._rows
+        if sort == "date":
+            return sorted(hits, key=lambda i: rows[i].published or "", reverse=True)
+        if sort == "upvotes":
+            return sorted(hits, key=lambda i: rows[i].upvotes, reverse=True)
+        if sort == "title":
+            return sorted(hits, key=lambda i: title_key(rows[i].title))
+        if sort == "unread":
+            return sorted(hits, key=lambda i: context.state.read(rows[i].key))
+        return hits
+
+    def _matching(self, query: Query, context: Context) -> Sequence[int]:
+        """Indices of the papers matching ``query`` (raises QueryError when it does not parse)."""
+        tree = context.resolve(query.tree)
+        if query.is_empty:
+            return range(len(self._papers))
+        matches = compile_matcher(tree, context.state)
+        return [i for i, doc in enumerate(self._prepared()) if matches(doc)]
+
+
+def merge_papers(groups: Sequence[Sequence[Paper]]) -> list[Paper]:
+    """Concatenate lists, keeping the first paper of each key (two files may hold the same paper)."""
+    seen: set[str] = set()
+    merged = []
+    for group in groups:
+        for paper in group:
+            if paper.key not in seen:
+                seen.add(paper.key)
+                merged.append(paper)
+    return merged

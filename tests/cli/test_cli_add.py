@@ -1,0 +1,83 @@
+"""``papershelf add`` and opening the library, through the real console script."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from library_helpers import arxiv_record, write_jsonl
+from papershelf.cli import open_library
+from papershelf.library.collection import LibraryCollection
+
+SCRIPT = str(Path(sys.executable).parent / "papershelf")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [SCRIPT, *args], check=False, capture_output=True, text=True, timeout=120, env=os.environ.copy()
+    )
+
+
+def test_add_imports_reports_and_dedupes(tmp_path: Path, sample_path: Path) -> None:
+    snapshot = write_jsonl(tmp_path / "snap.jsonl", [arxiv_record(i, f"Paper {i}", "x") for i in range(30)])
+    result = run("add", str(snapshot), str(sample_path))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith(f"papershelf: {snapshot}: 30 new, 0 updated, 0 unchanged")
+    assert lines[1].startswith(f"papershelf: {sample_path}: 54 new, 0 updated, 0 unchanged")
+    again = run("add", str(snapshot))
+    assert "0 new, 0 updated, 30 unchanged" in again.stdout
+    collection = open_library()
+    assert isinstance(collection, LibraryCollection)
+    assert len(collection) == 84
+
+
+def test_add_reports_malformed_lines_and_goes_on(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "m.jsonl", [arxiv_record(1, "A", "x"), "{oops", arxiv_record(2, "B", "y")])
+    result = run("add", str(path))
+    assert result.returncode == 0
+    assert "2 new, 0 updated, 0 unchanged, 1 malformed" in result.stdout
+    assert f"papershelf: {path}:2: invalid JSON" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_add_missing_file_exits_2_and_imports_the_rest(tmp_path: Path, sample_path: Path) -> None:
+    result = run("add", str(tmp_path / "missing.jsonl"), str(sample_path))
+    assert result.returncode == 2
+    assert f"papershelf: {tmp_path / 'missing.jsonl'}: no such file" in result.stderr
+    assert "54 new" in result.stdout
+
+
+def test_add_help() -> None:
+    result = run("add", "--help")
+    assert result.returncode == 0
+    assert "Ctrl-C" in result.stdout
+    assert "deduplicated" in result.stdout
+
+
+def test_no_library_means_the_bundled_list() -> None:
+    assert open_library() is None
+
+
+def test_list_prints_matching_papers_for_scripts(sample_path: Path) -> None:
+    import json  # noqa: PLC0415
+
+    from papershelf.store.paths import state_path  # noqa: PLC0415
+
+    assert run("list").returncode == 2  # no library yet: said, not a crash
+    assert run("add", str(sample_path)).returncode == 0
+    state_path().parent.mkdir(parents=True, exist_ok=True)
+    unit = "title:unit unifying image and text recognition in one vision encoder"
+    state_path().write_text(f'version = 1\n[papers."{unit}"]\nstarred = true\n')
+    table = run("list", "vision", "enc")
+    assert table.returncode == 0
+    rows = table.stdout.strip().splitlines()
+    assert len(rows) == 2
+    assert rows[0].split("\t")[0] == "★•"
+    assert rows[0].endswith("UNIT: Unifying Image and Text Recognition in One Vision Encoder")
+    lines = run("list", "--format", "jsonl", "--sort", "upvotes", "--limit", "3").stdout.splitlines()
+    assert [json.loads(line)["upvotes"] for line in lines] == [4, 4, 3]  # InfiMM, MiniMax, POA
+    starred = json.loads(run("list", "--starred", "--format", "json").stdout)
+    assert [p["title"][:4] for p in starred] == ["UNIT"]
