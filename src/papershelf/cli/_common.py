@@ -15,7 +15,8 @@ from papershelf.query.context import Context
 from papershelf.query.search import Query
 from papershelf.query.tree import QueryError
 from papershelf.sources import load_file
-from papershelf.store.paths import bundled_list, library_dir, state_cache_path, state_path
+from papershelf.store.config import Config
+from papershelf.store.paths import bundled_list, library_dir, pdf_dir, state_cache_path, state_path
 from papershelf.store.reading import ReadingState, StateStore
 
 
@@ -70,3 +71,26 @@ def matching(collection: PaperCollection, query: Query, context: Context) -> lis
     except QueryError as error:
         print(f"papershelf: {error.message}:\n  {query.text}\n  {' ' * error.position}^", file=sys.stderr)
         return ExitCode.USAGE
+
+
+def query_context(collection: PaperCollection, state: ReadingState, config: Config) -> Context:
+    """What queries are evaluated against: the reading state, the watch list, the downloaded
+    PDFs (``has:pdf``) and the citation counts (``citations:``, the ``citations`` sort)."""
+    from papershelf.fetch.pdf import PdfShelf  # noqa: PLC0415
+    from papershelf.library.citations import load_citations  # noqa: PLC0415
+    from papershelf.library.library import Library  # noqa: PLC0415
+    from papershelf.library.store import LibraryError  # noqa: PLC0415
+
+    shelf = PdfShelf(config.pdf_dir or pdf_dir())
+    pdfs = shelf.keys(lambda: (collection.row(i).key for i in range(len(collection))))
+    counts: dict[str, int] = {}
+    if Library.exists(library_dir()):
+        try:
+            library = Library(library_dir(), readonly=True)
+        except LibraryError:
+            return Context(state, config.watch, pdfs)
+        try:
+            counts = {key: c.count for key, c in load_citations(library.store).items()}
+        finally:
+            library.close()
+    return Context(state, config.watch, pdfs, counts)

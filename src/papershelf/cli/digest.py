@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from papershelf.cli._common import ExitCode, load_state, matching
+from papershelf.cli._common import ExitCode, load_state, matching, query_context
 from papershelf.output.digest import FORMATS, ViewDigest, entered, published_since
-from papershelf.query.context import Context
 from papershelf.store.digests import Seen, load_seen, save_seen
 from papershelf.store.files import write_atomic
 from papershelf.store.paths import digests_path, views_path
@@ -74,7 +73,7 @@ def run_digest(argv: Sequence[str], now: datetime | None = None) -> int:
     collection: PaperCollection | None = open_library()
     if collection is None:
         collection = InMemoryCollection(load_papers([]))
-    context = Context(load_state(), config.watch)
+    context = query_context(collection, load_state(), config)
     memory_path = digests_path()
     seen, warning = load_seen(memory_path)
     if warning:

@@ -9,10 +9,9 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TaskProgressColumn, TextColumn
 
-from papershelf.cli._common import ExitCode, load_state, matching
+from papershelf.cli._common import ExitCode, load_state, matching, query_context
 from papershelf.fetch.client import Fetcher, FetchError, SourceConfig
 from papershelf.fetch.pdf import PdfShelf, download, ident, pdf_link
-from papershelf.query.context import Context
 from papershelf.query.search import Query
 from papershelf.store.paths import pdf_dir
 
@@ -50,7 +49,7 @@ def run_download(argv: Sequence[str]) -> int:
     if collection is None:
         collection = InMemoryCollection(load_papers([]))
     query = Query(" ".join(args.query), starred_only=args.starred)
-    found = matching(collection, query, Context(load_state(), settings.watch))
+    found = matching(collection, query, query_context(collection, load_state(), settings))
     if isinstance(found, int):
         return found
     shelf = PdfShelf(settings.pdf_dir or pdf_dir())

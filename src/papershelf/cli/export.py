@@ -7,10 +7,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from papershelf.cli._common import ExitCode, load_papers, load_state, matching, open_library
+from papershelf.cli._common import ExitCode, load_papers, load_state, matching, open_library, query_context
 from papershelf.collection import PaperCollection
 from papershelf.output.export import FORMATS, export_text
-from papershelf.query.context import Context
 from papershelf.query.search import SORTS, Query
 from papershelf.store.files import write_atomic
 
@@ -43,7 +42,7 @@ def run_export(argv: Sequence[str]) -> int:
         collection = InMemoryCollection(load_papers([]))
     state = load_state()
     query = Query(" ".join(args.query), starred_only=args.starred, sort=args.sort)
-    indices = matching(collection, query, Context(state, config.watch))
+    indices = matching(collection, query, query_context(collection, state, config))
     if isinstance(indices, int):
         return indices
     papers = [collection.paper(i) for i in indices]

@@ -7,8 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from papershelf.cli._common import ExitCode, load_state, matching, open_library
-from papershelf.query.context import Context
+from papershelf.cli._common import ExitCode, load_state, matching, open_library, query_context
 from papershelf.query.search import SORTS, Query
 from papershelf.sources.jsonl import paper_to_dict
 
@@ -51,7 +50,7 @@ def run_list(argv: Sequence[str]) -> int:
         unread_only=args.unread,
         sort=args.sort,
     )
-    found = matching(collection, query, Context(state, config.watch))
+    found = matching(collection, query, query_context(collection, state, config))
     if isinstance(found, int):
         return found
     indices = list(found)

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,7 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from papershelf.fetch.client import RETRY_STATUS, Fetcher, FetchError
-from papershelf.model import Paper, is_web_url
+from papershelf.model import Paper, is_web_url, normalise_arxiv_id
 from papershelf.text import words
 
 PDF_MAGIC = b"%PDF"
@@ -33,18 +32,19 @@ SHORT_TITLE_CHARS = 60
 Progress = Callable[[int, int | None], None]  # (bytes so far, total bytes when known)
 
 
+def key_ident(key: str) -> str:
+    """The file name part of a paper without an arXiv id: a digest of its key."""
+    return "key-" + hashlib.blake2b(key.encode(), digest_size=5).hexdigest()
+
+
 def ident(paper: Paper) -> str:
-    """The first part of a paper's file name: its arXiv id, else its DOI, else a key digest.
+    """The first part of a paper's file name: its arXiv id (``/`` as ``_``), else a key digest.
 
     Never contains a space (the name is split on the first one) or a path separator.
     """
     if paper.arxiv_id:
         return paper.arxiv_id.replace("/", "_")
-    if paper.doi:
-        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", paper.doi.strip())
-        if safe.strip("._"):
-            return "doi-" + safe[:80]
-    return "key-" + hashlib.blake2b(paper.key.encode(), digest_size=5).hexdigest()
+    return key_ident(paper.key)
 
 
 def short_title(title: str) -> str:
@@ -96,6 +96,20 @@ class PdfShelf:
         if exact.is_file():
             return exact
         return self.present().get(ident(paper))
+
+    def keys(self, all_keys: Callable[[], Iterable[str]]) -> frozenset[str]:
+        """Keys of the papers downloaded. arXiv ids are read off the names; for the others (a
+        key digest in the name) ``all_keys()`` is walked, only when there are such files."""
+        found: set[str] = set()
+        digests: set[str] = set()
+        for name in self.present():
+            if name.startswith("key-"):
+                digests.add(name)
+            elif normalise_arxiv_id(name.replace("_", "/")):
+                found.add("arxiv:" + name.replace("_", "/"))
+        if digests:
+            found.update(key for key in all_keys() if key_ident(key) in digests)
+        return frozenset(found)
 
     def version(self) -> int:
         """Changes whenever a file is added, renamed or deleted (the directory's mtime)."""

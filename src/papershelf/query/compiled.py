@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from papershelf.model import Paper, date_number
 from papershelf.query.context import StateLookup
 from papershelf.query.reference import flag_matches, prefix_matches
-from papershelf.query.tree import And, Everything, Flag, Node, Not, Phrase, Prefix, Range, Word
+from papershelf.query.tree import And, Everything, Flag, Keys, Node, Not, Phrase, Prefix, Range, Word
 from papershelf.text import words
 
 
@@ -145,6 +145,9 @@ def compile_matcher(node: Node, state: StateLookup) -> Matcher:
         if isinstance(n, Flag):
             name = n.name
             return lambda d: flag_matches(name, d.paper.key, state)
+        if isinstance(n, Keys):
+            keys = n.keys
+            return lambda d: d.paper.key in keys
         if isinstance(n, Range):
             contains = n.contains
             if n.field == "upvotes":

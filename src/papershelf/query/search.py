@@ -97,6 +97,7 @@ SORTS: dict[str, str] = {
     "upvotes": "most upvoted",
     "title": "by title",
     "unread": "unread first",
+    "citations": "most cited",
 }
 
 

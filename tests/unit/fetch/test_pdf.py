@@ -34,7 +34,7 @@ def fetcher_for(server: FixtureServer, sleeps: list[float], **overrides: float) 
 def test_names() -> None:
     assert file_name(PAPER) == "1706.03762 attention is all you need the.pdf"
     assert ident(Paper("Old", arxiv_id="hep-th/9901001")) == "hep-th_9901001"
-    assert ident(Paper("X", doi="10.1000/a b")) == "doi-10.1000_a_b"
+    assert ident(Paper("X", doi="10.1000/a b")).startswith("key-")
     assert ident(Paper("No ids at all")).startswith("key-")
     assert " " not in ident(Paper("No ids at all"))
     assert pdf_link(Paper("Y", url="https://example.org/y.pdf")) == "https://example.org/y.pdf"
@@ -54,12 +54,30 @@ def test_downloads_a_real_pdf(server: FixtureServer, tmp_path: Path) -> None:
     assert not list(shelf.directory.glob("*.part"))
     assert shelf.find(PAPER) == path
     assert shelf.present() == {"1706.03762": path}
+    assert shelf.keys(lambda: ()) == {"arxiv:1706.03762"}
     # Deleted by hand: noticed.
     before = shelf.version()
     path.unlink()
     assert shelf.find(PAPER) is None
     assert shelf.present() == {}
     assert shelf.version() != before or not shelf.present()
+    assert shelf.keys(lambda: ()) == frozenset()
+
+
+def test_keys_of_papers_without_arxiv_id(tmp_path: Path) -> None:
+    shelf = PdfShelf(tmp_path)
+    other = Paper("A journal paper", doi="10.1/x")
+    (tmp_path / file_name(other)).write_bytes(PDF)
+    (tmp_path / file_name(Paper("Old", arxiv_id="hep-th/9901001"))).write_bytes(PDF)
+    (tmp_path / "notes.txt").write_text("not a pdf")
+    asked: list[int] = []
+
+    def all_keys() -> list[str]:
+        asked.append(1)
+        return ["arxiv:1", other.key, "title:something else"]
+
+    assert shelf.keys(all_keys) == {other.key, "arxiv:hep-th/9901001"}
+    assert asked == [1]
 
 
 def test_an_html_error_page_is_refused(server: FixtureServer, tmp_path: Path) -> None:
