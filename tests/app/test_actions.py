@@ -26,7 +26,7 @@ from papershelf.ui.app import PapershelfApp
 from papershelf.ui.screens.confirm import ConfirmScreen
 from papershelf.ui.screens.export import ExportScreen
 from papershelf.ui.screens.note import NoteScreen
-from papershelf.ui.screens.stats import StatsScreen
+from papershelf.ui.screens.stats import PapersChart, StatsScreen
 from papershelf.ui.widgets.filter_box import FilterBox
 from papershelf.ui.widgets.paper_list import PaperList
 
@@ -255,13 +255,23 @@ async def test_ctrl_t_shows_statistics_of_the_view(papers: list[Paper]) -> None:
         await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
         body = str(app.screen.query_one("#stats-body").render())
+        body += str(app.screen.query_one("#stats-tags").render())
         assert "papers shown  6 of 6" in body
         assert "starred  1" in body
         assert "read  1  (5 unread)" in body
         assert "vision" in body
-        months = {p.published[:7] for p in papers if p.published}
-        assert all(month in body for month in months)
-        assert "█" in body
+        months = sorted({p.published[:7] for p in papers if p.published})
+        # Four years of papers: the chart rolls the months up to quarters.
+        first, last = months[0], months[-1]
+        quarter = {m: f"{m[:4]} Q{(int(m[5:]) - 1) // 3 + 1}" for m in (first, last)}
+        assert f"Papers per quarter  {quarter[first]} … {quarter[last]}" in body
+        chart = app.screen.query_one(PapersChart)
+        assert chart.unit == "quarter"
+        assert chart.bars[0][0] == quarter[first]
+        assert chart.bars[-1][0] == quarter[last]
+        assert sum(count for _, count in chart.bars) == sum(1 for p in papers if p.published)
+        drawn = chart.render().plain if hasattr(chart.render(), "plain") else str(chart.render())
+        assert drawn.strip()
         await pilot.press("escape")
         assert not isinstance(app.screen, StatsScreen)
 

@@ -10,6 +10,7 @@ from papershelf.cli.config import read_config
 from papershelf.collection import PaperCollection
 from papershelf.collection.memory import InMemoryCollection
 from papershelf.model import Paper
+from papershelf.sources.s2_batch import Citations
 from papershelf.store.config import Config, ConfigError
 from papershelf.store.paths import (
     cache_dir,
@@ -61,6 +62,23 @@ def run_reader(
         config=config,
         config_warning=config_warning,
         undo_file=undo_path(),
+        citations=_citations() if library is not None else None,
     )
     app.run()
     return 0
+
+
+def _citations() -> dict[str, Citations]:
+    """The library's citation counts (``papershelf fetch citations``), by paper key."""
+    from papershelf.library.citations import load_citations  # noqa: PLC0415
+    from papershelf.library.library import Library  # noqa: PLC0415
+    from papershelf.library.store import LibraryError  # noqa: PLC0415
+
+    try:
+        library = Library(library_dir(), readonly=True)
+    except LibraryError:
+        return {}
+    try:
+        return load_citations(library.store)
+    finally:
+        library.close()

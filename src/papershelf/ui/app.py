@@ -7,17 +7,18 @@ main screen, which changes it and saves its own session; nothing imports this cl
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from textual.app import App
 from textual.screen import Screen
 
 from papershelf.collection import PaperCollection
+from papershelf.sources.s2_batch import Citations
 from papershelf.store.config import Config
 from papershelf.store.reading import ReadingState, StateStore
 from papershelf.store.shelf import Shelf
-from papershelf.ui.opener import open_in_browser
+from papershelf.ui.opener import open_file, open_in_browser
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.main import MainScreen
 
@@ -42,6 +43,8 @@ class PapershelfApp(App[None]):
         config_warning: str | None = None,
         opener: Callable[[str], bool] | None = None,
         undo_file: Path | None = None,
+        file_opener: Callable[[Path], bool] | None = None,
+        citations: Mapping[str, Citations] | None = None,
     ) -> None:
         super().__init__()
         self.config = config or Config()
@@ -51,6 +54,9 @@ class PapershelfApp(App[None]):
         self.source = source
         # Opens a URL in the browser (tests inject a recorder); only http(s) URLs reach it.
         self.opener: Callable[[str], bool] = opener or open_in_browser
+        # Opens a downloaded PDF in the system viewer (tests inject a recorder).
+        self.file_opener: Callable[[Path], bool] = file_opener or open_file
+        self.citations = citations or {}
         self.shelf = Shelf(
             store, undo_file=undo_file, views_file=views_file, session_file=session_file, restore=restore
         )
@@ -104,7 +110,13 @@ class PapershelfApp(App[None]):
         # The main screen is the default screen (not pushed on mount), so keys typed the moment
         # the reader appears already reach it.
         return MainScreen(
-            self.collection, self.config, self.shelf, opener=self.opener, refetcher=self.refetcher
+            self.collection,
+            self.config,
+            self.shelf,
+            opener=self.opener,
+            refetcher=self.refetcher,
+            file_opener=self.file_opener,
+            citations=self.citations,
         )
 
     def on_unmount(self) -> None:

@@ -6,9 +6,10 @@ children with ``data_bind``; the widgets only draw and forward keys.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -25,13 +26,16 @@ from papershelf.collection import PaperCollection, PaperView, Positions
 from papershelf.query.context import Context
 from papershelf.query.search import Query, next_sort
 from papershelf.query.tree import Flag, needs
+from papershelf.sources.s2_batch import Citations
 from papershelf.store.config import Config
 from papershelf.store.reading import ReadingState
 from papershelf.store.shelf import Shelf
 from papershelf.ui.actions import bindings, where
 from papershelf.ui.commands import PaperCommands
+from papershelf.ui.opener import open_file
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.help import HelpScreen
+from papershelf.ui.screens.pdf_actions import PdfActions
 from papershelf.ui.screens.saved_views import SavedViews
 from papershelf.ui.screens.tags import TagsScreen
 from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
@@ -48,7 +52,7 @@ def _asks_watched(search: Query) -> bool:
     return needs(search.text_tree, Flag, lambda node: isinstance(node, Flag) and node.name == "watched")
 
 
-class MainScreen(SavedViews):
+class MainScreen(PdfActions, SavedViews):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual API)
     # The list has the focus at start, unless a key typed while the app started (a "/") has
     # moved it already: focusing in on_mount took it back, and the next letters were commands.
@@ -71,12 +75,16 @@ class MainScreen(SavedViews):
         *,
         opener: Callable[[str], bool],
         refetcher: Refetcher | None = None,
+        file_opener: Callable[[Path], bool] = open_file,
+        citations: Mapping[str, Citations] | None = None,
     ) -> None:
         super().__init__()
         self.collection = collection
         self.config = config
         self.shelf = shelf
         self.opener = opener
+        self.file_opener = file_opener  # a downloaded PDF in the system viewer (tests inject one)
+        self.citations = citations or {}
         self.refetcher = refetcher
         self._detail_timer: Timer | None = None
         self._read_timer: Timer | None = None
@@ -113,7 +121,7 @@ class MainScreen(SavedViews):
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def _find_watched(self, collection: PaperCollection) -> None:
         """Which papers the watch list matches (drawn in their own colour)."""
-        context = Context(ReadingState(self.shelf.state.snapshot()), self.config.watch)
+        context = self.query_context(ReadingState(self.shelf.state.snapshot()))
         found = frozenset(collection.filter(Query("is:watched"), context).tolist())
         self.app.call_from_thread(self._set_watched, found)
 
@@ -181,14 +189,12 @@ class MainScreen(SavedViews):
         status.sort = search.sort
         if self.collection.is_quick(search):
             self.workers.cancel_group(self, "filter")
-            context = Context(self.shelf.state, self.config.watch)
+            context = self.query_context(self.shelf.state)
             self.view = PaperView(self.collection.filter(search, context), len(self.collection))
         else:
             status.pending = True
             # The worker gets a copy of the reading state: the UI may change it meanwhile.
-            self._filter_in_background(
-                search, Context(ReadingState(self.shelf.state.snapshot()), self.config.watch)
-            )
+            self._filter_in_background(search, self.query_context(ReadingState(self.shelf.state.snapshot())))
 
     @work(thread=True, exclusive=True, group="filter")
     def _filter_in_background(self, search: Query, context: Context) -> None:
@@ -287,6 +293,7 @@ class MainScreen(SavedViews):
                 self.shelf.state.get(paper.key),
                 self.search.words,
                 watched=index in self.paper_list.watched,
+                **self.paper_facts(paper),
             )
             if self.config.mark_read == "highlight" and not self.shelf.state.read(paper.key):
                 if self._read_timer is not None:

@@ -75,11 +75,14 @@ class FilterStatus(Static):
     unread_only: reactive[bool] = reactive(False)
     pending: reactive[bool] = reactive(False)  # a filter is still running in the background
     fetching: reactive[bool] = reactive(False)  # R: sources are being fetched again
+    download: reactive[str] = reactive("")  # d: a PDF is downloading ("⇣ 40% Title…")
     sort: reactive[str] = reactive("loaded")
     error: reactive[str | None] = reactive(None)  # why the query does not parse
 
     def render(self) -> Text:
         text = Text("⟳ ", "bold") if self.fetching else Text()
+        if self.download:
+            text.append(self.download + " · ", "bold")
         if self.error is not None:
             text.append(f"⚠ {self.error} · ", "bold")
             text.append(self.view.count_label, "bold")

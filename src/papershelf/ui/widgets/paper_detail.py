@@ -1,7 +1,9 @@
-"""The detail pane: the highlighted paper's title, byline, date, upvotes, tags and abstract."""
+"""The detail pane: the highlighted paper's title, byline, date, upvotes, citations, tags, the
+downloaded PDF's path and the abstract."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,6 +15,7 @@ from textual.widgets import Static
 from papershelf.latex import to_unicode
 from papershelf.model import Paper
 from papershelf.query.highlight import match_spans
+from papershelf.sources.s2_batch import Citations
 from papershelf.store.reading import PaperState
 from papershelf.ui.actions import bindings
 
@@ -25,6 +28,40 @@ def _highlighted(text: str, highlight: tuple[str, ...]) -> Text:
     for start, end in match_spans(text, highlight):
         out.stylize(MATCH_STYLE, start, end)
     return out
+
+
+def _meta(
+    paper: Paper, state: PaperState, watched: bool, pdf: Path | None, citations: Citations | None
+) -> Text:
+    """The byline, the facts line and the labelled fields under the title."""
+    lines = Text()
+    if paper.byline:
+        lines.append(paper.byline)
+        lines.append("\n")
+    facts = [paper.published or "no date", f"▲ {paper.upvotes} upvote{'s' if paper.upvotes != 1 else ''}"]
+    if paper.arxiv_id:
+        facts.append(f"arXiv:{paper.arxiv_id}")
+    if paper.comments:
+        facts.append(f"{paper.comments} comment{'s' if paper.comments != 1 else ''}")
+    if citations is not None:
+        cited = f"cited {citations.count:,}"
+        facts.append(cited + (f" ({citations.influential:,} influential)" if citations.influential else ""))
+    facts.append("read" if state.read else "unread")
+    if watched:
+        facts.append("on your watch list")
+    lines.append(" · ".join(facts), "dim")
+    for label, value in (
+        ("categories", " ".join(paper.categories)),
+        ("comment", paper.note),
+        ("code", paper.github),
+        ("doi", paper.doi),
+        ("venue", citations.venue if citations is not None else None),
+        ("pdf", str(pdf) if pdf is not None else None),
+    ):
+        if value:
+            lines.append(f"\n{label}: ", "dim")
+            lines.append(value)
+    return lines
 
 
 class PaperDetail(VerticalScroll, can_focus=True):
@@ -49,6 +86,8 @@ class PaperDetail(VerticalScroll, can_focus=True):
         highlight: tuple[str, ...] = (),
         *,
         watched: bool = False,
+        pdf: Path | None = None,
+        citations: Citations | None = None,
     ) -> None:
         """Display ``paper`` (None: nothing matches) with its reading ``state``."""
         title = self.query_one("#detail-title", Static)
@@ -70,29 +109,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self.shown_highlight = highlight
         title.update(heading)
 
-        lines = Text()
-        if paper.byline:
-            lines.append(paper.byline)
-            lines.append("\n")
-        facts = [paper.published or "no date", f"▲ {paper.upvotes} upvote{'s' if paper.upvotes != 1 else ''}"]
-        if paper.arxiv_id:
-            facts.append(f"arXiv:{paper.arxiv_id}")
-        if paper.comments:
-            facts.append(f"{paper.comments} comment{'s' if paper.comments != 1 else ''}")
-        facts.append("read" if state.read else "unread")
-        if watched:
-            facts.append("on your watch list")
-        lines.append(" · ".join(facts), "dim")
-        for label, value in (
-            ("categories", " ".join(paper.categories)),
-            ("comment", paper.note),
-            ("code", paper.github),
-            ("doi", paper.doi),
-        ):
-            if value:
-                lines.append(f"\n{label}: ", "dim")
-                lines.append(value)
-        meta.update(lines)
+        meta.update(_meta(paper, state, watched, pdf, citations))
 
         tag_text = Text()
         for i, tag in enumerate(state.tags):
