@@ -69,9 +69,10 @@ class PapersChart(PlotextPlot):
         plt = self.plt
         labels = [label for label, _ in self.bars]
         plt.bar(labels, [count for _, count in self.bars], marker="hd")
-        step = max(1, len(labels) // 8)  # at most ~8 labels under the bars
+        step = -(-len(labels) // 7)  # at most 7 labels under the bars, so none overlap
         plt.xticks([float(x) for x in range(1, len(labels) + 1)][::step], labels[::step])
-        plt.ylabel("papers")
+        top = max(count for _, count in self.bars)
+        plt.yticks(sorted({float(round(top * i / 4)) for i in range(5)}))  # whole papers
         plt.frame(False)
 
 
