@@ -13,11 +13,11 @@ import pytest
 from fixture_server import FIXTURES, FixtureServer, Reply
 from helpers import list_lines, settle
 from papershelf.collection.memory import InMemoryCollection
-from papershelf.fetch.pdf import file_name
 from papershelf.model import Paper
 from papershelf.sources.s2_batch import Citations
 from papershelf.store.config import Config
 from papershelf.store.paths import state_path
+from papershelf.store.pdfs import file_name
 from papershelf.store.reading import StateStore
 from papershelf.ui.app import PapershelfApp
 from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus

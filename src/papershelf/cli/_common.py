@@ -76,10 +76,10 @@ def matching(collection: PaperCollection, query: Query, context: Context) -> lis
 def query_context(collection: PaperCollection, state: ReadingState, config: Config) -> Context:
     """What queries are evaluated against: the reading state, the watch list, the downloaded
     PDFs (``has:pdf``) and the citation counts (``citations:``, the ``citations`` sort)."""
-    from papershelf.fetch.pdf import PdfShelf  # noqa: PLC0415
     from papershelf.library.citations import load_citations  # noqa: PLC0415
     from papershelf.library.library import Library  # noqa: PLC0415
     from papershelf.library.store import LibraryError  # noqa: PLC0415
+    from papershelf.store.pdfs import PdfShelf  # noqa: PLC0415
 
     shelf = PdfShelf(config.pdf_dir or pdf_dir())
     pdfs = shelf.keys(lambda: (collection.row(i).key for i in range(len(collection))))

@@ -11,9 +11,10 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TaskProgr
 
 from papershelf.cli._common import ExitCode, load_state, matching, query_context
 from papershelf.fetch.client import Fetcher, FetchError, SourceConfig
-from papershelf.fetch.pdf import PdfShelf, download, ident, pdf_link
+from papershelf.fetch.pdf import download
 from papershelf.query.search import Query
 from papershelf.store.paths import pdf_dir
+from papershelf.store.pdfs import PdfShelf, ident, pdf_link
 
 
 def build_download_parser() -> argparse.ArgumentParser:

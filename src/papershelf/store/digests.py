@@ -45,4 +45,4 @@ def load_seen(path: Path) -> tuple[dict[str, Seen], str | None]:
 
 def save_seen(path: Path, seen: dict[str, Seen]) -> None:
     data = {"views": {name: {"at": s.at, "keys": sorted(s.keys)} for name, s in seen.items()}}
-    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    write_atomic(path, json.dumps(data, ensure_ascii=False) + "\n")

@@ -10,8 +10,9 @@ import pytest
 
 from fixture_server import FIXTURES, FixtureServer, Reply
 from papershelf.fetch.client import Fetcher, FetchError, SourceConfig
-from papershelf.fetch.pdf import PdfShelf, download, file_name, ident, pdf_link
+from papershelf.fetch.pdf import download
 from papershelf.model import Paper
+from papershelf.store.pdfs import PdfShelf, file_name, ident, pdf_link
 
 PDF = (FIXTURES / "paper.pdf").read_bytes()
 PAPER = Paper("Attention Is All You Need: the Transformer / revisited", arxiv_id="1706.03762")

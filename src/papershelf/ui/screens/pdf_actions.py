@@ -11,18 +11,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from papershelf.fetch.client import Fetcher, FetchError, SourceConfig
-from papershelf.fetch.pdf import PdfShelf, download, pdf_link
 from papershelf.model import Paper
 from papershelf.query.context import Context, StateLookup
 from papershelf.sources.s2_batch import Citations
 from papershelf.store.paths import pdf_dir
+from papershelf.store.pdfs import PdfShelf, pdf_link
 from papershelf.ui.screens.paper_actions import PaperActions
 from papershelf.ui.widgets.filter_box import FilterStatus
+
+if TYPE_CHECKING:
+    from papershelf.fetch.client import SourceConfig
 
 PROGRESS_EVERY = 0.1  # seconds between two progress updates of the status line
 
@@ -86,6 +88,8 @@ class PdfActions(PaperActions):
         if paper.key in self._downloading:
             self.notify("Already downloading this paper.")
             return
+        from papershelf.fetch.client import FetchError, SourceConfig  # noqa: PLC0415 - httpx: not at start
+
         try:
             config = SourceConfig.from_env(base=self.config.sources)
         except FetchError as error:
@@ -102,6 +106,9 @@ class PdfActions(PaperActions):
 
     @work(thread=True, group="download", exit_on_error=False)
     def _download(self, paper: Paper, config: SourceConfig, shelf: PdfShelf) -> None:
+        from papershelf.fetch.client import Fetcher, FetchError  # noqa: PLC0415
+        from papershelf.fetch.pdf import download  # noqa: PLC0415
+
         fetcher = Fetcher(config)
         last = 0.0
 
