@@ -13,6 +13,7 @@ import pytest
 from fixture_server import FIXTURES, FixtureServer, Reply
 from helpers import list_lines, settle
 from papershelf.collection.memory import InMemoryCollection
+from papershelf.library.citations import CitationLookup
 from papershelf.model import Paper
 from papershelf.sources.s2_batch import Citations
 from papershelf.store.config import Config
@@ -48,7 +49,7 @@ def make(papers_dir: Path, web: Recorder, files: Recorder) -> PapershelfApp:
         config=Config(pdf_dir=papers_dir),
         opener=web,
         file_opener=files,
-        citations=CITATIONS,
+        citations=CitationLookup(found=CITATIONS),
     )
 
 

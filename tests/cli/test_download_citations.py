@@ -59,6 +59,9 @@ def test_download_then_skip(server: FixtureServer, capsys: pytest.CaptureFixture
     assert main(["download", "attention"]) == 0
     assert "0 downloaded, 1 already there" in capsys.readouterr().out
     assert len(server.requests) == 2
+    assert main(["list", "has:pdf", "--format", "jsonl"]) == 0
+    listed = [json.loads(line)["title"] for line in capsys.readouterr().out.splitlines()]
+    assert listed == ["Unknown to them", "Attention is all you need"]
 
 
 def test_download_network_error_is_exit_1(server: FixtureServer, capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,6 +88,10 @@ def test_fetch_citations(server: FixtureServer, capsys: pytest.CaptureFixture[st
     library.close()
     assert counts["title:how much should we trust differencesindifferences estimates"].count == 10670
     assert len(counts) == 3
+    capsys.readouterr()
+    assert main(["list", "citations:>=1000", "--sort", "citations", "--format", "jsonl"]) == 0
+    listed = [json.loads(line)["doi"] for line in capsys.readouterr().out.splitlines()]
+    assert listed == ["10.2139/ssrn.288970", "10.2139/ssrn.2250500"]  # 10,670 then 2,185
 
 
 def test_fetch_citations_network_error(server: FixtureServer, capsys: pytest.CaptureFixture[str]) -> None:

@@ -73,24 +73,31 @@ def matching(collection: PaperCollection, query: Query, context: Context) -> lis
         return ExitCode.USAGE
 
 
-def query_context(collection: PaperCollection, state: ReadingState, config: Config) -> Context:
-    """What queries are evaluated against: the reading state, the watch list, the downloaded
-    PDFs (``has:pdf``) and the citation counts (``citations:``, the ``citations`` sort)."""
-    from papershelf.library.citations import load_citations  # noqa: PLC0415
+def query_context(
+    collection: PaperCollection, state: ReadingState, config: Config, queries: Sequence[Query] = ()
+) -> Context:
+    """What ``queries`` are evaluated against: the reading state, the watch list, and the
+    downloaded PDFs (``has:pdf``) and citation counts (``citations:``, the ``citations`` sort)
+    when one of them asks for those."""
+    from papershelf.library.citations import load_counts  # noqa: PLC0415
     from papershelf.library.library import Library  # noqa: PLC0415
     from papershelf.library.store import LibraryError  # noqa: PLC0415
+    from papershelf.query.search import asks_for  # noqa: PLC0415
     from papershelf.store.pdfs import PdfShelf  # noqa: PLC0415
 
-    shelf = PdfShelf(config.pdf_dir or pdf_dir())
-    pdfs = shelf.keys(lambda: (collection.row(i).key for i in range(len(collection))))
+    wanted = [asks_for(query) for query in queries]
+    pdfs: frozenset[str] = frozenset()
+    if any(p for p, _ in wanted):
+        shelf = PdfShelf(config.pdf_dir or pdf_dir())
+        pdfs = shelf.keys(lambda: (collection.row(i).key for i in range(len(collection))))
     counts: dict[str, int] = {}
-    if Library.exists(library_dir()):
+    if any(c for _, c in wanted) and Library.exists(library_dir()):
         try:
             library = Library(library_dir(), readonly=True)
         except LibraryError:
             return Context(state, config.watch, pdfs)
         try:
-            counts = {key: c.count for key, c in load_citations(library.store).items()}
+            counts = load_counts(library.store)
         finally:
             library.close()
     return Context(state, config.watch, pdfs, counts)

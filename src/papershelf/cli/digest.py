@@ -73,7 +73,7 @@ def run_digest(argv: Sequence[str], now: datetime | None = None) -> int:
     collection: PaperCollection | None = open_library()
     if collection is None:
         collection = InMemoryCollection(load_papers([]))
-    context = query_context(collection, load_state(), config)
+    context = query_context(collection, load_state(), config, [view.query for view in views])
     memory_path = digests_path()
     seen, warning = load_seen(memory_path)
     if warning:

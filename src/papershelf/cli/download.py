@@ -50,7 +50,7 @@ def run_download(argv: Sequence[str]) -> int:
     if collection is None:
         collection = InMemoryCollection(load_papers([]))
     query = Query(" ".join(args.query), starred_only=args.starred)
-    found = matching(collection, query, query_context(collection, load_state(), settings))
+    found = matching(collection, query, query_context(collection, load_state(), settings, [query]))
     if isinstance(found, int):
         return found
     shelf = PdfShelf(settings.pdf_dir or pdf_dir())

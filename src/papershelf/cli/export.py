@@ -42,7 +42,7 @@ def run_export(argv: Sequence[str]) -> int:
         collection = InMemoryCollection(load_papers([]))
     state = load_state()
     query = Query(" ".join(args.query), starred_only=args.starred, sort=args.sort)
-    indices = matching(collection, query, query_context(collection, state, config))
+    indices = matching(collection, query, query_context(collection, state, config, [query]))
     if isinstance(indices, int):
         return indices
     papers = [collection.paper(i) for i in indices]

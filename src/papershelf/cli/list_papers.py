@@ -50,7 +50,7 @@ def run_list(argv: Sequence[str]) -> int:
         unread_only=args.unread,
         sort=args.sort,
     )
-    found = matching(collection, query, query_context(collection, state, config))
+    found = matching(collection, query, query_context(collection, state, config, [query]))
     if isinstance(found, int):
         return found
     indices = list(found)

@@ -9,8 +9,8 @@ from pathlib import Path
 from papershelf.cli.config import read_config
 from papershelf.collection import PaperCollection
 from papershelf.collection.memory import InMemoryCollection
+from papershelf.library.citations import CitationLookup
 from papershelf.model import Paper
-from papershelf.sources.s2_batch import Citations
 from papershelf.store.config import Config, ConfigError
 from papershelf.store.paths import (
     cache_dir,
@@ -68,17 +68,12 @@ def run_reader(
     return 0
 
 
-def _citations() -> dict[str, Citations]:
-    """The library's citation counts (``papershelf fetch citations``), by paper key."""
-    from papershelf.library.citations import load_citations  # noqa: PLC0415
+def _citations() -> CitationLookup | None:
+    """The library's citation counts (``papershelf fetch citations``), read when first needed."""
     from papershelf.library.library import Library  # noqa: PLC0415
     from papershelf.library.store import LibraryError  # noqa: PLC0415
 
     try:
-        library = Library(library_dir(), readonly=True)
+        return CitationLookup(Library(library_dir(), readonly=True).store)
     except LibraryError:
-        return {}
-    try:
-        return load_citations(library.store)
-    finally:
-        library.close()
+        return None

@@ -7,6 +7,7 @@ A library written before this table existed simply has no counts (reads return n
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable, Mapping
 
 from papershelf.library.store import LibraryStore
@@ -49,3 +50,39 @@ def load_citations(store: LibraryStore, keys: Iterable[str] | None = None) -> di
     for key, count, influential, venue, year in rows:
         out[str(key)] = Citations(int(count), influential, venue, year)
     return out
+
+
+def load_counts(store: LibraryStore) -> dict[str, int]:
+    """Citation counts by paper key, nothing else (what queries and the sort need; fast)."""
+    try:
+        return {str(key): int(count) for key, count in store.db.execute("SELECT key, count FROM citations")}
+    except sqlite3.OperationalError:  # a library from before citation counts
+        return {}
+
+
+class CitationLookup:
+    """The reader's view of the counts: all counts (for queries and the sort) read once when
+    first asked, one paper's details (for the detail pane) when shown."""
+
+    def __init__(
+        self, store: LibraryStore | None = None, found: Mapping[str, Citations] | None = None
+    ) -> None:
+        self._store = store
+        self._found = dict(found or {})
+        self._counts: dict[str, int] | None = None
+        self._lock = threading.Lock()
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            if self._counts is None:
+                if self._store is not None:
+                    self._counts = load_counts(self._store)
+                else:
+                    self._counts = {key: c.count for key, c in self._found.items()}
+            return self._counts
+
+    def get(self, key: str) -> Citations | None:
+        if self._store is None:
+            return self._found.get(key)
+        with self._lock:
+            return load_citations(self._store, [key]).get(key)

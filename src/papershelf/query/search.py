@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from papershelf.query.syntax import parse
-from papershelf.query.tree import And, Everything, Flag, Node, Not, QueryError, positive_words
+from papershelf.query.tree import And, Everything, Flag, Node, Not, QueryError, Range, needs, positive_words
 from papershelf.text import words
 
 
@@ -104,3 +104,17 @@ SORTS: dict[str, str] = {
 def next_sort(sort: str) -> str:
     names = list(SORTS)
     return names[(names.index(sort) + 1) % len(names)] if sort in SORTS else names[0]
+
+
+def asks_for(query: Query) -> tuple[bool, bool]:
+    """Whether ``query`` needs (the downloaded PDFs, the citation counts): ``has:pdf``,
+    ``citations:`` or the citations sort. A query that does not parse needs neither."""
+    try:
+        tree = query.tree
+    except QueryError:
+        return False, False
+    pdfs = needs(tree, Flag, lambda n: isinstance(n, Flag) and n.name == "pdf")
+    counts = query.sort == "citations" or needs(
+        tree, Range, lambda n: isinstance(n, Range) and n.field == "citations"
+    )
+    return pdfs, counts

@@ -7,14 +7,14 @@ main screen, which changes it and saves its own session; nothing imports this cl
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App
 from textual.screen import Screen
 
 from papershelf.collection import PaperCollection
-from papershelf.sources.s2_batch import Citations
+from papershelf.library.citations import CitationLookup
 from papershelf.store.config import Config
 from papershelf.store.reading import ReadingState, StateStore
 from papershelf.store.shelf import Shelf
@@ -44,7 +44,7 @@ class PapershelfApp(App[None]):
         opener: Callable[[str], bool] | None = None,
         undo_file: Path | None = None,
         file_opener: Callable[[Path], bool] | None = None,
-        citations: Mapping[str, Citations] | None = None,
+        citations: CitationLookup | None = None,
     ) -> None:
         super().__init__()
         self.config = config or Config()
@@ -56,7 +56,7 @@ class PapershelfApp(App[None]):
         self.opener: Callable[[str], bool] = opener or open_in_browser
         # Opens a downloaded PDF in the system viewer (tests inject a recorder).
         self.file_opener: Callable[[Path], bool] = file_opener or open_file
-        self.citations = citations or {}
+        self.citations = citations
         self.shelf = Shelf(
             store, undo_file=undo_file, views_file=views_file, session_file=session_file, restore=restore
         )

@@ -12,7 +12,7 @@ import pytest
 from fixture_server import FixtureServer, Reply
 from papershelf.fetch.citations import fetch_citations, s2_id
 from papershelf.fetch.client import Fetcher, FetchError, SourceConfig
-from papershelf.library.citations import load_citations, save_citations
+from papershelf.library.citations import CitationLookup, load_citations, load_counts, save_citations
 from papershelf.library.library import Library
 from papershelf.model import Paper
 from papershelf.sources import SourceError
@@ -106,4 +106,17 @@ def test_counts_are_kept_in_the_library(tmp_path: Path) -> None:
     save_citations(library.store, {PAPERS[1].key: Citations(12, None, None, None)}, 2.0)
     assert load_citations(library.store) == {PAPERS[1].key: Citations(12, None, "Venue", 2001)}
     assert load_citations(library.store, [PAPERS[0].key]) == {}
+    library.close()
+
+
+def test_the_readers_lookup(tmp_path: Path) -> None:
+    library = Library(tmp_path / "lib")
+    library.importer().import_papers(PAPERS)
+    save_citations(library.store, {PAPERS[2].key: Citations(2185, 245, "ERN", 2013)}, 1.0)
+    lookup = CitationLookup(library.store)
+    assert lookup.counts() == {PAPERS[2].key: 2185}
+    assert lookup.get(PAPERS[2].key) == Citations(2185, 245, "ERN", 2013)
+    assert lookup.get(PAPERS[0].key) is None
+    assert load_counts(library.store) == {PAPERS[2].key: 2185}
+    assert CitationLookup().counts() == {}
     library.close()

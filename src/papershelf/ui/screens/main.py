@@ -6,7 +6,7 @@ children with ``data_bind``; the widgets only draw and forward keys.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -23,10 +23,10 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from papershelf.collection import PaperCollection, PaperView, Positions
+from papershelf.library.citations import CitationLookup
 from papershelf.query.context import Context
 from papershelf.query.search import Query, next_sort
 from papershelf.query.tree import Flag, needs
-from papershelf.sources.s2_batch import Citations
 from papershelf.store.config import Config
 from papershelf.store.reading import ReadingState
 from papershelf.store.shelf import Shelf
@@ -76,7 +76,7 @@ class MainScreen(PdfActions, SavedViews):
         opener: Callable[[str], bool],
         refetcher: Refetcher | None = None,
         file_opener: Callable[[Path], bool] = open_file,
-        citations: Mapping[str, Citations] | None = None,
+        citations: CitationLookup | None = None,
     ) -> None:
         super().__init__()
         self.collection = collection
@@ -84,7 +84,7 @@ class MainScreen(PdfActions, SavedViews):
         self.shelf = shelf
         self.opener = opener
         self.file_opener = file_opener  # a downloaded PDF in the system viewer (tests inject one)
-        self.citations = citations or {}
+        self.citations = citations or CitationLookup()
         self.refetcher = refetcher
         self._detail_timer: Timer | None = None
         self._read_timer: Timer | None = None
@@ -121,7 +121,7 @@ class MainScreen(PdfActions, SavedViews):
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def _find_watched(self, collection: PaperCollection) -> None:
         """Which papers the watch list matches (drawn in their own colour)."""
-        context = self.query_context(ReadingState(self.shelf.state.snapshot()))
+        context = self.query_context(ReadingState(self.shelf.state.snapshot()), Query("is:watched"))
         found = frozenset(collection.filter(Query("is:watched"), context).tolist())
         self.app.call_from_thread(self._set_watched, found)
 
@@ -189,12 +189,14 @@ class MainScreen(PdfActions, SavedViews):
         status.sort = search.sort
         if self.collection.is_quick(search):
             self.workers.cancel_group(self, "filter")
-            context = self.query_context(self.shelf.state)
+            context = self.query_context(self.shelf.state, search)
             self.view = PaperView(self.collection.filter(search, context), len(self.collection))
         else:
             status.pending = True
             # The worker gets a copy of the reading state: the UI may change it meanwhile.
-            self._filter_in_background(search, self.query_context(ReadingState(self.shelf.state.snapshot())))
+            self._filter_in_background(
+                search, self.query_context(ReadingState(self.shelf.state.snapshot()), search)
+            )
 
     @work(thread=True, exclusive=True, group="filter")
     def _filter_in_background(self, search: Query, context: Context) -> None:

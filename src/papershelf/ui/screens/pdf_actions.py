@@ -9,15 +9,16 @@ A mixin of :class:`~papershelf.ui.screens.main.MainScreen` (before
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
 
+from papershelf.library.citations import CitationLookup
 from papershelf.model import Paper
 from papershelf.query.context import Context, StateLookup
-from papershelf.sources.s2_batch import Citations
+from papershelf.query.search import Query, asks_for
 from papershelf.store.paths import pdf_dir
 from papershelf.store.pdfs import PdfShelf, pdf_link
 from papershelf.ui.screens.paper_actions import PaperActions
@@ -31,8 +32,7 @@ PROGRESS_EVERY = 0.1  # seconds between two progress updates of the status line
 
 class PdfActions(PaperActions):
     file_opener: Callable[[Path], bool]
-    citations: Mapping[str, Citations]
-    _citation_counts: dict[str, int] | None = None
+    citations: CitationLookup
     _pdf_keys: tuple[Path, int, frozenset[str]] | None = None
     _downloading: frozenset[str] = frozenset()
 
@@ -53,11 +53,16 @@ class PdfActions(PaperActions):
         self._pdf_keys = (shelf.directory, version, keys)
         return keys
 
-    def query_context(self, state: StateLookup) -> Context:
-        """What the filter is evaluated against: state, watch list, PDFs, citation counts."""
-        if self._citation_counts is None:
-            self._citation_counts = {key: c.count for key, c in self.citations.items()}
-        return Context(state, self.config.watch, self.pdf_keys(), self._citation_counts)
+    def query_context(self, state: StateLookup, search: Query) -> Context:
+        """What ``search`` is evaluated against: state, watch list, and the downloaded PDFs and
+        citation counts when it asks for them (read then, not at start-up)."""
+        pdfs, counts = asks_for(search)
+        return Context(
+            state,
+            self.config.watch,
+            self.pdf_keys() if pdfs else frozenset(),
+            self.citations.counts() if counts else {},
+        )
 
     def paper_facts(self, paper: Paper) -> dict[str, Any]:
         """What the detail pane shows beside the paper: its local PDF and citation count."""
