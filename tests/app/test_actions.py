@@ -14,6 +14,7 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
+import rispy
 
 from helpers import list_lines, read_state_file, settle, wait_for_file
 from papershelf.collection.memory import InMemoryCollection
@@ -176,7 +177,7 @@ async def test_undo_goes_back_at_least_twenty_steps(papers: list[Paper]) -> None
         assert on_disk(lambda: key not in read_state_file())
 
 
-@pytest.mark.parametrize("fmt", ["bibtex", "markdown", "csv", "jsonl"])
+@pytest.mark.parametrize("fmt", ["bibtex", "ris", "markdown", "csv", "jsonl"])
 async def test_e_exports_the_visible_list(papers: list[Paper], tmp_path: Path, fmt: str) -> None:
     config = Config(export_dir=tmp_path / "out")
     app = make(papers, config=config)
@@ -203,12 +204,23 @@ async def test_e_exports_the_visible_list(papers: list[Paper], tmp_path: Path, f
         await app.workers.wait_for_complete()
         await pilot.pause()
         text = target.read_text(encoding="utf-8")
+    check_export(fmt, text, shown, target)
+
+
+def check_export(fmt: str, text: str, shown: list[Paper], target: Path) -> None:
+    """The exported file holds the shown papers with their tags and note."""
     first = shown[0]
     if fmt == "bibtex":
         entries = bibtexparser.parse_string(text).entries
         assert [bib(e["title"]) for e in entries] == [p.title for p in shown]
         assert entries[0]["keywords"] == "vision, to-read"
         assert entries[0]["annote"] == "my note"
+    elif fmt == "ris":
+        assert target.suffix == ".ris"
+        records = rispy.loads(text)
+        assert [r["title"] for r in records] == [p.title for p in shown]
+        assert records[0]["keywords"] == ["vision", "to-read"]
+        assert records[0]["notes"] == ["my note"]
     elif fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(text)))
         assert [r["title"] for r in rows] == [p.title for p in shown]
