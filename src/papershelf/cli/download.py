@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TaskProgressColumn, TextColumn
 
 from papershelf.cli._common import ExitCode, load_state, matching, query_context
-from papershelf.fetch.client import Fetcher, FetchError, SourceConfig
+from papershelf.cli.fetch import settings_and_sources
+from papershelf.fetch.client import Fetcher, FetchError
 from papershelf.fetch.pdf import download
 from papershelf.query.search import Query
 from papershelf.store.paths import pdf_dir
@@ -33,19 +34,14 @@ def build_download_parser() -> argparse.ArgumentParser:
 
 def run_download(argv: Sequence[str]) -> int:
     from papershelf.cli._common import load_papers, open_library  # noqa: PLC0415
-    from papershelf.cli.config import config_or_exit  # noqa: PLC0415
     from papershelf.collection import PaperCollection  # noqa: PLC0415
     from papershelf.collection.memory import InMemoryCollection  # noqa: PLC0415
 
     args = build_download_parser().parse_args(argv)
-    settings = config_or_exit()
-    if isinstance(settings, int):
-        return settings
-    try:
-        config = SourceConfig.from_env(base=settings.sources)
-    except FetchError as error:
-        print(f"papershelf: {error}", file=sys.stderr)
-        return ExitCode.USAGE
+    configured = settings_and_sources()
+    if isinstance(configured, int):
+        return configured
+    settings, config = configured
     collection: PaperCollection | None = open_library()
     if collection is None:
         collection = InMemoryCollection(load_papers([]))

@@ -16,6 +16,7 @@ from papershelf.fetch.client import Fetcher, FetchError, SourceConfig
 from papershelf.fetch.refresh import run_spec, spec
 from papershelf.library.library import Library
 from papershelf.library.store import LibraryError
+from papershelf.store.config import Config
 from papershelf.store.paths import cache_dir, library_dir
 
 DEFAULT_MAX_AGE = 300.0
@@ -81,19 +82,28 @@ def spec_of(args: argparse.Namespace) -> str:
     return spec("arxiv-rss", categories=args.categories)
 
 
-def run_fetch(argv: Sequence[str]) -> int:
-    args = build_fetch_parser().parse_args(argv)
-    console = Console(stderr=True)
+def settings_and_sources() -> tuple[Config, SourceConfig] | int:
+    """config.toml and the sources' settings (with the environment's), or the exit status
+    after saying what is wrong."""
     from papershelf.cli.config import config_or_exit  # noqa: PLC0415
 
     settings = config_or_exit()
     if isinstance(settings, int):
         return settings
     try:
-        config = SourceConfig.from_env(base=settings.sources)
+        return settings, SourceConfig.from_env(base=settings.sources)
     except FetchError as error:
         print(f"papershelf: {error}", file=sys.stderr)
         return ExitCode.USAGE
+
+
+def run_fetch(argv: Sequence[str]) -> int:
+    args = build_fetch_parser().parse_args(argv)
+    console = Console(stderr=True)
+    found = settings_and_sources()
+    if isinstance(found, int):
+        return found
+    settings, config = found
     if args.source == "citations":
         from papershelf.cli.citations import run_citations  # noqa: PLC0415
 
