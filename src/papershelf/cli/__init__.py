@@ -33,8 +33,9 @@ Reading state (stars, tags, read marks) is kept in the user's config directory.
 
 EPILOG = """\
 keys: j/k move, enter reads, s stars, t tags, r read/unread, n note, o/p open page/PDF,
-y/Y copy link/BibTeX, / filters (words, "phrases", -not, OR, title: author: tag: is: year:
-upvotes: …), * starred only, u unread only, S sort, E export, A all read, ctrl+z undo,
+d downloads the PDF, y/Y copy link/BibTeX, / filters (words, "phrases", -not, OR, title:
+author: tag: is: has:pdf year: upvotes: citations: …), * starred only, u unread only, S sort,
+E export, A all read, ctrl+z undo,
 ctrl+t statistics, ? help (every key and its id), q quits.
 """
 
