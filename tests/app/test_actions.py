@@ -14,6 +14,7 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
+import rispy
 
 from helpers import list_lines, read_state_file, settle, wait_for_file
 from papershelf.collection.memory import InMemoryCollection
@@ -26,7 +27,7 @@ from papershelf.ui.app import PapershelfApp
 from papershelf.ui.screens.confirm import ConfirmScreen
 from papershelf.ui.screens.export import ExportScreen
 from papershelf.ui.screens.note import NoteScreen
-from papershelf.ui.screens.stats import StatsScreen
+from papershelf.ui.screens.stats import PapersChart, StatsScreen
 from papershelf.ui.widgets.filter_box import FilterBox
 from papershelf.ui.widgets.paper_list import PaperList
 
@@ -176,7 +177,7 @@ async def test_undo_goes_back_at_least_twenty_steps(papers: list[Paper]) -> None
         assert on_disk(lambda: key not in read_state_file())
 
 
-@pytest.mark.parametrize("fmt", ["bibtex", "markdown", "csv", "jsonl"])
+@pytest.mark.parametrize("fmt", ["bibtex", "ris", "markdown", "csv", "jsonl"])
 async def test_e_exports_the_visible_list(papers: list[Paper], tmp_path: Path, fmt: str) -> None:
     config = Config(export_dir=tmp_path / "out")
     app = make(papers, config=config)
@@ -203,12 +204,23 @@ async def test_e_exports_the_visible_list(papers: list[Paper], tmp_path: Path, f
         await app.workers.wait_for_complete()
         await pilot.pause()
         text = target.read_text(encoding="utf-8")
+    check_export(fmt, text, shown, target)
+
+
+def check_export(fmt: str, text: str, shown: list[Paper], target: Path) -> None:
+    """The exported file holds the shown papers with their tags and note."""
     first = shown[0]
     if fmt == "bibtex":
         entries = bibtexparser.parse_string(text).entries
         assert [bib(e["title"]) for e in entries] == [p.title for p in shown]
         assert entries[0]["keywords"] == "vision, to-read"
         assert entries[0]["annote"] == "my note"
+    elif fmt == "ris":
+        assert target.suffix == ".ris"
+        records = rispy.loads(text)
+        assert [r["title"] for r in records] == [p.title for p in shown]
+        assert records[0]["keywords"] == ["vision", "to-read"]
+        assert records[0]["notes"] == ["my note"]
     elif fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(text)))
         assert [r["title"] for r in rows] == [p.title for p in shown]
@@ -255,13 +267,23 @@ async def test_ctrl_t_shows_statistics_of_the_view(papers: list[Paper]) -> None:
         await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
         body = str(app.screen.query_one("#stats-body").render())
+        body += str(app.screen.query_one("#stats-tags").render())
         assert "papers shown  6 of 6" in body
         assert "starred  1" in body
         assert "read  1  (5 unread)" in body
         assert "vision" in body
-        months = {p.published[:7] for p in papers if p.published}
-        assert all(month in body for month in months)
-        assert "█" in body
+        months = sorted({p.published[:7] for p in papers if p.published})
+        # Four years of papers: the chart rolls the months up to quarters.
+        first, last = months[0], months[-1]
+        quarter = {m: f"{m[:4]} Q{(int(m[5:]) - 1) // 3 + 1}" for m in (first, last)}
+        assert f"Papers per quarter  {quarter[first]} … {quarter[last]}" in body
+        chart = app.screen.query_one(PapersChart)
+        assert chart.unit == "quarter"
+        assert chart.bars[0][0] == quarter[first]
+        assert chart.bars[-1][0] == quarter[last]
+        assert sum(count for _, count in chart.bars) == sum(1 for p in papers if p.published)
+        drawn = chart.render().plain if hasattr(chart.render(), "plain") else str(chart.render())
+        assert drawn.strip()
         await pilot.press("escape")
         assert not isinstance(app.screen, StatsScreen)
 

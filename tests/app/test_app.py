@@ -458,6 +458,9 @@ async def test_s_cycles_sort_orders_keeping_the_cursor_paper(sample_papers: list
         assert "for you · star a few papers you like" in str(app.screen.query_one(FilterStatus).render())
         await press(pilot, "S")  # best match: without query words, the loaded order
         assert "best match" in str(app.screen.query_one(FilterStatus).render())
+        await press(pilot, "S")  # most cited: no counts here, so loaded order (a stable sort)
+        assert "most cited" in str(app.screen.query_one(FilterStatus).render())
+        assert list(plist.view.indices) == list(range(54))
         await press(pilot, "S")
         assert list(plist.view.indices) == list(range(54))  # back to as loaded
         assert "·" not in str(app.screen.query_one(FilterStatus).render())

@@ -24,14 +24,18 @@ Reading state (stars, tags, read marks) is kept in the user's config directory.
   papershelf add FILE ...   import lists into the library (run 'papershelf add --help')
   papershelf fetch SOURCE   fetch from Hugging Face or arXiv into the library ('papershelf fetch --help')
   papershelf list [QUERY]   print the library's matching papers (table, json, jsonl) for scripts
-  papershelf export [QUERY] write matching papers as BibTeX, Markdown, CSV or JSON Lines
+  papershelf export [QUERY] write matching papers as BibTeX, RIS, Markdown, CSV or JSON Lines
+  papershelf download [QUERY]   download the matching papers' PDFs into the papers directory
+  papershelf fetch citations [QUERY]   citation counts from Semantic Scholar
+  papershelf digest [VIEW ...]  the papers new in your saved views (text, Markdown or Atom)
   papershelf config path|init|check   the configuration file (theme, keys, watch list, sources)
 """
 
 EPILOG = """\
 keys: j/k move, enter reads, s stars, t tags, r read/unread, n note, o/p open page/PDF,
-y/Y copy link/BibTeX, / filters (words, "phrases", -not, OR, title: author: tag: is: year:
-upvotes: …), * starred only, u unread only, S sort, E export, A all read, ctrl+z undo,
+d downloads the PDF, y/Y copy link/BibTeX, / filters (words, "phrases", -not, OR, title:
+author: tag: is: has:pdf year: upvotes: citations: …), * starred only, u unread only, S sort,
+E export, A all read, ctrl+z undo,
 ctrl+t statistics, ? help (every key and its id), q quits.
 """
 
@@ -98,6 +102,18 @@ def _run_export(argv: Sequence[str]) -> int:
     return run_export(argv)
 
 
+def _run_digest(argv: Sequence[str]) -> int:
+    from papershelf.cli.digest import run_digest  # noqa: PLC0415
+
+    return run_digest(argv)
+
+
+def _run_download(argv: Sequence[str]) -> int:
+    from papershelf.cli.download import run_download  # noqa: PLC0415
+
+    return run_download(argv)
+
+
 def _run_config(argv: Sequence[str]) -> int:
     from papershelf.cli.config import run_config  # noqa: PLC0415
 
@@ -123,6 +139,8 @@ _SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "fetch": _run_fetch,
     "export": _run_export,
     "config": _run_config,
+    "digest": _run_digest,
+    "download": _run_download,
     "add": _run_add,
 }
 

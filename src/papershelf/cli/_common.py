@@ -18,7 +18,8 @@ from papershelf.query.search import SORTS, Query, is_sort
 from papershelf.query.tree import QueryError
 from papershelf.rank import ColdStart
 from papershelf.sources import SourceError, load_file
-from papershelf.store.paths import bundled_list, library_dir, state_cache_path, state_path
+from papershelf.store.config import Config
+from papershelf.store.paths import bundled_list, library_dir, pdf_dir, state_cache_path, state_path
 from papershelf.store.reading import ReadingState, StateStore
 
 
@@ -142,3 +143,33 @@ def matching(collection: PaperCollection, query: Query, context: Context) -> lis
     except LibraryError as damaged:  # a damaged library found while answering: one line
         print(f"papershelf: {damaged}", file=sys.stderr)
         return ExitCode.USAGE
+
+
+def query_context(
+    collection: PaperCollection, state: ReadingState, config: Config, queries: Sequence[Query] = ()
+) -> Context:
+    """What ``queries`` are evaluated against: the reading state, the watch list, and the
+    downloaded PDFs (``has:pdf``) and citation counts (``citations:``, the ``citations`` sort)
+    when one of them asks for those."""
+    from papershelf.library.citations import load_counts  # noqa: PLC0415
+    from papershelf.library.library import Library  # noqa: PLC0415
+    from papershelf.library.store import LibraryError  # noqa: PLC0415
+    from papershelf.query.search import asks_for  # noqa: PLC0415
+    from papershelf.store.pdfs import PdfShelf  # noqa: PLC0415
+
+    wanted = [asks_for(query) for query in queries]
+    pdfs: frozenset[str] = frozenset()
+    if any(p for p, _ in wanted):
+        shelf = PdfShelf(config.pdf_dir or pdf_dir())
+        pdfs = shelf.keys(lambda: (collection.row(i).key for i in range(len(collection))))
+    counts: dict[str, int] = {}
+    if any(c for _, c in wanted) and Library.exists(library_dir()):
+        try:
+            library = Library(library_dir(), readonly=True)
+        except LibraryError:
+            return Context(state, config.watch, pdfs)
+        try:
+            counts = load_counts(library.store)
+        finally:
+            library.close()
+    return Context(state, config.watch, pdfs, counts)

@@ -15,11 +15,11 @@ from papershelf.cli._common import (
     matching,
     open_library,
     parse_query_args,
+    query_context,
     sort_of,
 )
 from papershelf.collection import PaperCollection
 from papershelf.output.export import FORMATS, export_text
-from papershelf.query.context import Context
 from papershelf.query.search import Query
 from papershelf.store.files import write_atomic
 
@@ -52,7 +52,7 @@ def run_export(argv: Sequence[str]) -> int:
         collection = InMemoryCollection(load_papers([]))
     state = load_state()
     query = Query(" ".join(args.query), starred_only=args.starred, sort=sort_of(args))
-    indices = matching(collection, query, Context(state, config.watch))
+    indices = matching(collection, query, query_context(collection, state, config, [query]))
     if isinstance(indices, int):
         return indices
     papers = [collection.paper(i) for i in indices]

@@ -16,6 +16,7 @@ from papershelf.fetch.client import Fetcher, FetchError, SourceConfig
 from papershelf.fetch.refresh import run_spec, spec
 from papershelf.library.library import Library
 from papershelf.library.store import LibraryError
+from papershelf.store.config import Config
 from papershelf.store.files import os_problem
 from papershelf.store.paths import cache_dir, library_dir
 
@@ -59,6 +60,15 @@ def build_fetch_parser() -> argparse.ArgumentParser:
     arxiv.add_argument("--max", type=int, default=100)
     rss = sources.add_parser("arxiv-rss", parents=[common], help="arXiv listing feeds, e.g. cs.LG cs.CL")
     rss.add_argument("categories", nargs="+", metavar="CAT")
+    citations = sources.add_parser(
+        "citations",
+        help="citation counts of library papers from Semantic Scholar (by arXiv id or DOI)",
+        description="Fill in citation counts, influential citations, venue and year of the library "
+        "papers matching QUERY (all without one) from Semantic Scholar's batch endpoint, 500 papers "
+        "a request. An API key (s2_api_key in [sources] of config.toml, or S2_API_KEY) raises the "
+        "rate limit; throttling backs off and retries. Exit 1 on a network error.",
+    )
+    citations.add_argument("query", nargs="*", help="e.g. 'is:starred' (quoted for the shell)")
     return parser
 
 
@@ -73,19 +83,32 @@ def spec_of(args: argparse.Namespace) -> str:
     return spec("arxiv-rss", categories=args.categories)
 
 
-def run_fetch(argv: Sequence[str]) -> int:
-    args = build_fetch_parser().parse_args(argv)
-    console = Console(stderr=True)
+def settings_and_sources() -> tuple[Config, SourceConfig] | int:
+    """config.toml and the sources' settings (with the environment's), or the exit status
+    after saying what is wrong."""
     from papershelf.cli.config import config_or_exit  # noqa: PLC0415
 
     settings = config_or_exit()
     if isinstance(settings, int):
         return settings
     try:
-        config = SourceConfig.from_env(base=settings.sources)
+        return settings, SourceConfig.from_env(base=settings.sources)
     except FetchError as error:
         print(f"papershelf: {error}", file=sys.stderr)
         return ExitCode.USAGE
+
+
+def run_fetch(argv: Sequence[str]) -> int:
+    args = build_fetch_parser().parse_args(argv)
+    console = Console(stderr=True)
+    found = settings_and_sources()
+    if isinstance(found, int):
+        return found
+    settings, config = found
+    if args.source == "citations":
+        from papershelf.cli.citations import run_citations  # noqa: PLC0415
+
+        return run_citations(" ".join(args.query), config, settings.watch)
     fetcher = Fetcher(config, cache=ResponseCache(cache_dir() / "http"), max_age=args.max_age)
     try:
         with console.status("fetching…") if console.is_terminal else contextlib.nullcontext():

@@ -14,9 +14,9 @@ from papershelf.cli._common import (
     matching,
     open_library,
     parse_query_args,
+    query_context,
     sort_of,
 )
-from papershelf.query.context import Context
 from papershelf.query.search import Query
 from papershelf.sources.jsonl import paper_to_dict
 
@@ -59,7 +59,7 @@ def run_list(argv: Sequence[str]) -> int:
         unread_only=args.unread,
         sort=sort_of(args),
     )
-    found = matching(collection, query, Context(state, config.watch))
+    found = matching(collection, query, query_context(collection, state, config, [query]))
     if isinstance(found, int):
         return found
     indices = list(found)

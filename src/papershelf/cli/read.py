@@ -10,6 +10,7 @@ from pathlib import Path
 from papershelf.cli.config import read_config
 from papershelf.collection import PaperCollection
 from papershelf.collection.memory import InMemoryCollection
+from papershelf.library.citations import CitationLookup
 from papershelf.model import Paper
 from papershelf.store.config import Config, ConfigError
 from papershelf.store.paths import (
@@ -74,4 +75,16 @@ def build_app(
         config_warning=config_warning,
         undo_file=undo_path(),
         rescue_dir=rescue_dir(),
+        citations=_citations() if library is not None else None,
     )
+
+
+def _citations() -> CitationLookup | None:
+    """The library's citation counts (``papershelf fetch citations``), read when first needed."""
+    from papershelf.library.library import Library  # noqa: PLC0415
+    from papershelf.library.store import LibraryError  # noqa: PLC0415
+
+    try:
+        return CitationLookup(Library(library_dir(), readonly=True).store)
+    except LibraryError:
+        return None

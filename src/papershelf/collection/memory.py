@@ -111,6 +111,9 @@ class InMemoryCollection:
             return sorted(hits, key=lambda i: title_key(rows[i].title))
         if sort == "unread":
             return sorted(hits, key=lambda i: context.state.read(rows[i].key))
+        if sort == "citations":  # most cited first; papers without a count last
+            counts = context.citations
+            return sorted(hits, key=lambda i: counts.get(rows[i].key, -1), reverse=True)
         return hits
 
     def _matching(self, query: Query, context: Context) -> Sequence[int]:

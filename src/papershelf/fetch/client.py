@@ -53,6 +53,9 @@ class SourceConfig:
     hf_url: str = "https://huggingface.co"
     arxiv_url: str = "http://export.arxiv.org"
     rss_url: str = "https://rss.arxiv.org"
+    arxiv_pdf_url: str = "https://arxiv.org"  # where arXiv's PDFs are downloaded from
+    s2_url: str = "https://api.semanticscholar.org"
+    s2_api_key: str | None = None
     timeout: float = 20.0  # per connect / read
     arxiv_interval: float = 3.0  # arXiv asks for at least 3 s between requests
     retries: int = 3
@@ -86,6 +89,9 @@ class SourceConfig:
             hf_url=env.get("PAPERSHELF_HF_URL", defaults.hf_url).rstrip("/"),
             arxiv_url=env.get("PAPERSHELF_ARXIV_URL", defaults.arxiv_url).rstrip("/"),
             rss_url=env.get("PAPERSHELF_RSS_URL", defaults.rss_url).rstrip("/"),
+            arxiv_pdf_url=env.get("PAPERSHELF_ARXIV_PDF_URL", defaults.arxiv_pdf_url).rstrip("/"),
+            s2_url=env.get("PAPERSHELF_S2_URL", defaults.s2_url).rstrip("/"),
+            s2_api_key=env.get("S2_API_KEY") or defaults.s2_api_key,
             timeout=number("PAPERSHELF_TIMEOUT", defaults.timeout),
             arxiv_interval=number("PAPERSHELF_ARXIV_INTERVAL", defaults.arxiv_interval),
             retries=int(number("PAPERSHELF_RETRIES", defaults.retries)),
@@ -189,6 +195,29 @@ class Fetcher:
 
     def get(self, url: str, params: Mapping[str, str | int] | None = None, *, arxiv: bool = False) -> bytes:
         """GET with retries: throttling (429, ``Rate exceeded.``) and 5xx gateway errors back off."""
+        return self._get(url, params, arxiv=arxiv)
+
+    def post_json(
+        self, url: str, params: Mapping[str, str | int], body: object, headers: Mapping[str, str]
+    ) -> bytes:
+        """POST a JSON body (never cached), with the same retries and back-off as :meth:`get`."""
+        return self._get(url, params, arxiv=False, method="POST", json_body=body, headers=headers)
+
+    def space_arxiv(self) -> None:
+        """Wait until arXiv's spacing between requests has passed (downloads share it)."""
+        self._space_arxiv()
+
+    def _get(
+        self,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        *,
+        arxiv: bool,
+        method: str = "GET",
+        json_body: object = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> bytes:
+        """One request with retries, within the deadlines, the body cap and ``cancelled``."""
         if self._started is None:
             self._started = self.clock()
         wait = self.config.backoff
@@ -197,7 +226,7 @@ class Fetcher:
                 self._space_arxiv()
             if self.on_request:
                 self.on_request(url)
-            answer = self._request(url, params)
+            answer = self._request(url, params, method=method, json_body=json_body, headers=headers)
             throttled = answer.status in RETRY_STATUS or (arxiv and answer.body.strip() == b"Rate exceeded.")
             if not throttled:
                 if answer.status >= 400:
@@ -221,8 +250,16 @@ class Fetcher:
             wait *= 2
         raise AssertionError("unreachable")
 
-    def _request(self, url: str, params: Mapping[str, str | int] | None) -> _Answer:
-        """One GET in a helper thread, so that its total deadline and ``cancelled`` are kept
+    def _request(
+        self,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        *,
+        method: str = "GET",
+        json_body: object = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> _Answer:
+        """One request in a helper thread, so that its total deadline and ``cancelled`` are kept
         whatever the socket does; a request given up on is told to stop at its next chunk."""
         deadline = min(self.config.deadline, self._left())
         answer = _Answer()
@@ -231,7 +268,9 @@ class Fetcher:
 
         def run() -> None:
             try:
-                with self.client.stream("GET", url, params=params) as response:
+                with self.client.stream(
+                    method, url, params=params, json=json_body, headers=headers
+                ) as response:
                     answer.status, answer.reason = response.status_code, response.reason_phrase
                     answer.headers = response.headers
                     answer.body = self._read_body(response, stop)

@@ -220,6 +220,16 @@ class LibraryCollection:
         ]
         return np.isin(codes, np.asarray(wanted, dtype=np.int64))
 
+    def _citation_column(self, context: Context) -> npt.NDArray[np.int64]:
+        """Per position, the citation count (-1 without one)."""
+        import numpy as np  # noqa: PLC0415
+
+        column = np.full(self._size, -1, dtype=np.int64)
+        counts = context.citations
+        for key, position in self.indices_of(counts).items():
+            column[position] = counts[key]
+        return column
+
     def _sort_key(self, sort: str) -> npt.NDArray[np.int64]:
         """Per position, a number that sorts ascending in the ``sort`` order."""
         if sort == "title":
@@ -236,6 +246,8 @@ class LibraryCollection:
             return self.ranker.order(hits, sort, context.state, words)
         if sort == "unread":
             order = np.argsort(self.mask_of(context.state.read_keys())[hits], kind="stable")
+        elif sort == "citations":
+            order = np.argsort(-self._citation_column(context)[hits], kind="stable")
         else:
             order = np.argsort(self._sort_key(sort)[hits], kind="stable")
         return hits[order]
@@ -249,7 +261,7 @@ class LibraryCollection:
         if order is None:
             order = self._sorted(np.arange(self._size, dtype=np.int64), sort, context)
             order.flags.writeable = False  # shared by the views that show it
-            if sort != "unread" and not is_ranked(sort):
+            if sort not in ("unread", "citations") and not is_ranked(sort):  # these follow the context
                 self._orders[sort] = order
         return order
 

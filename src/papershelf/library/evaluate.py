@@ -25,7 +25,7 @@ from papershelf.model import PAPER_FLAGS
 from papershelf.query.compiled import TextMatcher, joined_index, phrase_pattern, word_index
 from papershelf.query.context import StateLookup
 from papershelf.query.reference import flag_matches
-from papershelf.query.tree import And, Everything, Flag, Node, Not, Or, Phrase, Prefix, Range, Word
+from papershelf.query.tree import And, Everything, Flag, Keys, Node, Not, Or, Phrase, Prefix, Range, Word
 from papershelf.text import fold
 
 if TYPE_CHECKING:
@@ -172,6 +172,8 @@ class LibraryEvaluator:
             return self._prefix(node)
         if isinstance(node, Flag):
             return self._flag(node.name)
+        if isinstance(node, Keys):
+            return self._keys_mask(list(node.keys))
         if isinstance(node, Range):
             return self._range(node)
         if isinstance(node, Not):

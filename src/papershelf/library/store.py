@@ -61,6 +61,14 @@ CREATE TABLE IF NOT EXISTS segment_files (
     PRIMARY KEY (segment, path)
 );
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS citations (
+    key TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    influential INTEGER,
+    venue TEXT,
+    year INTEGER,
+    fetched REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS fetches (
     spec TEXT PRIMARY KEY,
     last REAL NOT NULL

@@ -1,1 +1,1 @@
-"""What papershelf writes out for people and other tools: exports and statistics."""
+"""What papershelf writes out for people and other tools: exports, statistics, digests, feeds."""

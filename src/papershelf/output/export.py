@@ -1,4 +1,4 @@
-"""Writing a list of papers out: BibTeX, a Markdown reading list, CSV, JSON Lines.
+"""Writing a list of papers out: BibTeX, RIS, a Markdown reading list, CSV, JSON Lines.
 
 Each format carries the reading state beside the paper: tags and note as BibTeX ``keywords`` /
 ``annote``; a Markdown bullet per paper with its link, authors, tags and note; CSV columns; a
@@ -21,7 +21,7 @@ from papershelf.sources.bibtex import dump_bibtex
 from papershelf.sources.jsonl import paper_to_dict
 from papershelf.store.reading import PaperState
 
-FORMATS = {"bibtex": ".bib", "markdown": ".md", "csv": ".csv", "jsonl": ".jsonl"}
+FORMATS = {"bibtex": ".bib", "ris": ".ris", "markdown": ".md", "csv": ".csv", "jsonl": ".jsonl"}
 CSV_COLUMNS = (
     "key", "title", "authors", "published", "upvotes", "arxiv_id", "link", "starred", "read", "tags", "note",
 )  # fmt: skip
@@ -32,6 +32,10 @@ def export_text(papers: Sequence[Paper], states: Sequence[PaperState], fmt: str,
     if fmt == "bibtex":
         notes = {p.key: (s.tags, s.note) for p, s in zip(papers, states, strict=True) if s.tags or s.note}
         return dump_bibtex(papers, notes)
+    if fmt == "ris":
+        from papershelf.output.ris import dump_ris  # noqa: PLC0415 - rispy only when asked
+
+        return dump_ris(papers, states)
     if fmt == "markdown":
         return _markdown(papers, states, title)
     if fmt == "csv":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from papershelf.collection import Positions
@@ -85,3 +85,23 @@ def bar(count: int, largest: int, width: int) -> str:
     eighths = max(1, round(count / largest * width * 8))
     full, rest = divmod(eighths, 8)
     return "█" * full + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[rest]
+
+
+def rolled_up(months: Sequence[tuple[str, int]], most: int = 24) -> tuple[str, list[tuple[str, int]]]:
+    """Months as at most ``most`` bars: by month, else by quarter, else by year.
+
+    Returns the unit ("month", "quarter" or "year") and (label, count) pairs, oldest first:
+    ``"2024-09"``, ``"2024 Q3"``, ``"2024"``.
+    """
+    if len(months) <= most:
+        return "month", list(months)
+    quarters: dict[str, int] = {}
+    years: dict[str, int] = {}
+    for label, count in months:
+        year, month = label[:4], int(label[5:7])
+        quarter = f"{year} Q{(month - 1) // 3 + 1}"
+        quarters[quarter] = quarters.get(quarter, 0) + count
+        years[year] = years.get(year, 0) + count
+    if len(quarters) <= most:
+        return "quarter", list(quarters.items())
+    return "year", list(years.items())

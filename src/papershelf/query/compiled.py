@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from papershelf.model import PAPER_FLAGS, Paper, date_number, paper_flag
 from papershelf.query.context import StateLookup
 from papershelf.query.reference import flag_matches, prefix_matches
-from papershelf.query.tree import And, Everything, Flag, Node, Not, Phrase, Prefix, Range, Word
+from papershelf.query.tree import And, Everything, Flag, Keys, Node, Not, Phrase, Prefix, Range, Word
 from papershelf.text import words
 
 
@@ -149,6 +149,9 @@ def compile_matcher(node: Node, state: StateLookup) -> Matcher:
             if name in PAPER_FLAGS:
                 return lambda d: paper_flag(d.paper, name)
             return lambda d: flag_matches(name, d.paper.key, state)
+        if isinstance(n, Keys):
+            keys = n.keys
+            return lambda d: d.paper.key in keys
         if isinstance(n, Range):
             contains = n.contains
             if n.field == "upvotes":

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from papershelf.query.tree import Node, Or, replace_flag
+from papershelf.query.tree import Flag, Keys, Node, Or, Range, map_leaves, replace_flag
 
 
 class StateLookup(Protocol):
@@ -40,6 +40,8 @@ class Context:
 
     state: StateLookup
     watch: Node | None = None
+    pdfs: frozenset[str] = frozenset()  # keys of the papers with a downloaded PDF
+    citations: Mapping[str, int] = field(default_factory=dict, compare=False)  # count by key
     # Asked inside the loops that read papers' text; true stops the filter with Cancelled.
     cancelled: Callable[[], bool] = field(default=_never, compare=False)
 
@@ -49,5 +51,16 @@ class Context:
             raise Cancelled
 
     def resolve(self, tree: Node) -> Node:
-        """``tree`` with ``is:watched`` replaced by the watch list (nothing when there is none)."""
-        return replace_flag(tree, "watched", self.watch if self.watch is not None else Or(()))
+        """``tree`` with ``is:watched`` replaced by the watch list (nothing when there is none),
+        ``has:pdf`` and ``citations:`` by the keys they mean (a paper without a count never
+        matches ``citations:``)."""
+        tree = replace_flag(tree, "watched", self.watch if self.watch is not None else Or(()))
+
+        def facts(leaf: Node) -> Node:
+            if isinstance(leaf, Flag) and leaf.name == "pdf":
+                return Keys("pdf", self.pdfs)
+            if isinstance(leaf, Range) and leaf.field == "citations":
+                return Keys("citations", frozenset(k for k, n in self.citations.items() if leaf.contains(n)))
+            return leaf
+
+        return map_leaves(tree, facts)

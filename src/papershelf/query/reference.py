@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from papershelf.model import PAPER_FLAGS, Paper, date_number, paper_flag
 from papershelf.query.context import StateLookup
-from papershelf.query.tree import And, Everything, Flag, Node, Not, Or, Phrase, Prefix, Range, Word
+from papershelf.query.tree import And, Everything, Flag, Keys, Node, Not, Or, Phrase, Prefix, Range, Word
 from papershelf.text import words
 
 # --- the reference -----------------------------------------------------------------------------
@@ -58,7 +58,7 @@ def flag_matches(name: str, key: str, state: StateLookup) -> bool:
         return bool(state.tags(key))
     if name == "note":
         return bool(state.note(key))
-    return False  # "watched" is replaced by the watch list before evaluation; none: nothing
+    return False  # "watched" and "pdf" are replaced before evaluation (Context.resolve)
 
 
 def prefix_matches(node: Prefix, paper: Paper, tags: tuple[str, ...]) -> bool:
@@ -86,6 +86,8 @@ def reference_match(node: Node, paper: Paper, state: StateLookup) -> bool:
         if node.name in PAPER_FLAGS:
             return paper_flag(paper, node.name)
         return flag_matches(node.name, paper.key, state)
+    if isinstance(node, Keys):
+        return paper.key in node.keys
     if isinstance(node, Range):
         if node.field == "upvotes":
             return node.contains(paper.upvotes)

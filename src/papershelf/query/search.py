@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from papershelf.query.syntax import parse
-from papershelf.query.tree import And, Everything, Flag, Node, Not, QueryError, positive_words
+from papershelf.query.tree import And, Everything, Flag, Node, Not, QueryError, Range, needs, positive_words
 from papershelf.text import words
 
 
@@ -99,6 +99,7 @@ SORTS: dict[str, str] = {
     "unread": "unread first",
     "foryou": "for you",
     "relevance": "best match",
+    "citations": "most cited",
 }
 # Beside these: "foryou:TAG" (ranked by the papers tagged TAG) and, in the reader only,
 # "like:KEY" (more like one paper; see papershelf.rank).
@@ -120,3 +121,17 @@ def sort_label(sort: str) -> str:
     if sort.startswith("foryou:"):
         return f"for you: {sort[len('foryou:') :]}"
     return SORTS.get(sort, sort)
+
+
+def asks_for(query: Query) -> tuple[bool, bool]:
+    """Whether ``query`` needs (the downloaded PDFs, the citation counts): ``has:pdf``,
+    ``citations:`` or the citations sort. A query that does not parse needs neither."""
+    try:
+        tree = query.tree
+    except QueryError:
+        return False, False
+    pdfs = needs(tree, Flag, lambda n: isinstance(n, Flag) and n.name == "pdf")
+    counts = query.sort == "citations" or needs(
+        tree, Range, lambda n: isinstance(n, Range) and n.field == "citations"
+    )
+    return pdfs, counts

@@ -10,11 +10,11 @@
     title:scaling  title:"scaling law"  title:(ocr | vision)
     abstract:  author:  (authors or the organisation)  venue:  (journal, proceedings)
     tag:vis  cat:cs.CL  id:2409   (prefixes of a tag, an arXiv category, an arXiv id)
-    is:starred is:unread is:read is:tagged is:watched   has:note
+    is:starred is:unread is:read is:tagged is:watched   has:note has:pdf
     is:new is:replaced is:crosslisted   (how an arXiv listing announced it)   has:code
     year:2024  year:2023..2025  year:>=2023
     after:2024-06-01  before:2025-01   (after: from that day on; before: up to the day before)
-    upvotes:>=3  upvotes:1..10  (> >= < <= = and ranges a..b)
+    upvotes:>=3  upvotes:1..10  (> >= < <= = and ranges a..b)   citations:>=100
 
 :func:`parse` returns a :class:`~papershelf.query.tree.Node`; a query that does not parse
 raises :class:`~papershelf.query.tree.QueryError` with a message and the position (0-based
@@ -59,9 +59,10 @@ FIELDS = (
     "after",
     "before",
     "upvotes",
+    "citations",
 )
 IS_VALUES = ("starred", "unread", "read", "tagged", "watched", "new", "replaced", "crosslisted")
-HAS_VALUES = ("note", "code")
+HAS_VALUES = ("note", "code", "pdf")
 
 
 # --- tokens ------------------------------------------------------------------------------------
@@ -250,8 +251,8 @@ class _Parser:
             if value.lower() not in HAS_VALUES:
                 raise QueryError(f"unknown 'has:{value}' (has: {', '.join(HAS_VALUES)})", at)
             return Flag(value.lower())
-        if name == "upvotes":
-            return _number_range("upvotes", value, at, _int_value)
+        if name in ("upvotes", "citations"):
+            return _number_range(name, value, at, _int_value)
         if name == "year":
             return _number_range("date", value, at, _year_value)
         # after: / before:
@@ -362,7 +363,7 @@ def _number_range(field: str, value: str, where: int, convert: object) -> Range:
     assert match is not None
     operator, number_text = match.group(1) or "=", match.group(2)
     if not number_text:
-        raise QueryError(f"'{field if field == 'upvotes' else 'year'}:{value}' needs a number", where)
+        raise QueryError(f"'{'year' if field == 'date' else field}:{value}' needs a number", where)
     number = convert(number_text, where)
     low_of, high_of = number * scale + first, number * scale + last
     if operator == "=":

@@ -53,7 +53,7 @@ class Prefix:
 
 @dataclass(frozen=True, slots=True)
 class Flag:
-    """``is:<name>`` or ``has:note``: starred, unread, read, tagged, watched, note."""
+    """``is:<name>`` or ``has:<name>``: starred, unread, read, tagged, watched, note, pdf."""
 
     name: str
 
@@ -62,7 +62,7 @@ class Flag:
 class Range:
     """A number field within ``low``..``high`` (inclusive, None = open).
 
-    ``field`` is "upvotes" or "date"; dates are numbers ``YYYYMMDD``.
+    ``field`` is "upvotes", "citations" or "date"; dates are numbers ``YYYYMMDD``.
     """
 
     field: str
@@ -71,6 +71,16 @@ class Range:
 
     def contains(self, value: int) -> bool:
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """The papers with these keys: what the context knows beside the papers (``has:pdf``, the
+    papers with a downloaded PDF; ``citations:>=100``, those counted so), put in the tree by
+    :meth:`~papershelf.query.context.Context.resolve` before evaluation."""
+
+    name: str
+    keys: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +98,7 @@ class Or:
     nodes: tuple[Node, ...]
 
 
-Node = Everything | Word | Phrase | Prefix | Flag | Range | Not | And | Or
+Node = Everything | Word | Phrase | Prefix | Flag | Range | Keys | Not | And | Or
 
 
 def map_leaves(node: Node, change: Callable[[Node], Node]) -> Node:

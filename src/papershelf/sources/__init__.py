@@ -17,6 +17,7 @@ from papershelf.sources.bibtex import dump_bibtex, looks_like_bibtex, parse_bibt
 from papershelf.sources.errors import SourceError
 from papershelf.sources.hf_page import looks_like_hf_page, parse_hf_page
 from papershelf.sources.jsonl import dump_jsonl, json_lines, paper_from_dict, parse_jsonl
+from papershelf.sources.ris import looks_like_ris, parse_ris
 
 __all__ = [
     "SourceError",
@@ -44,7 +45,7 @@ def _first_object(text: str) -> object:
 
 
 def detect_format(text: str) -> str | None:
-    """``"jsonl"``, ``"arxiv-snapshot"`` or ``"hf-page"`` from the content, or ``None``."""
+    """The format of ``text`` from its content (``"jsonl"``, ``"bibtex"``, ``"ris"``, …), or ``None``."""
     head = text.lstrip("\ufeff \t\r\n")
     if head.startswith("{"):
         return "arxiv-snapshot" if looks_like_arxiv_record(_first_object(head)) else "jsonl"
@@ -52,6 +53,8 @@ def detect_format(text: str) -> str | None:
         return "jsonl"
     if looks_like_bibtex(text):
         return "bibtex"
+    if looks_like_ris(text):
+        return "ris"
     if looks_like_hf_page(text):
         return "hf-page"
     return None
@@ -75,12 +78,14 @@ def parse_records(text: str, source: str) -> list[Paper | SourceError]:
         return papers
     if fmt == "bibtex":
         return parse_bibtex(text, source)
+    if fmt == "ris":
+        return list(parse_ris(text, source))
     if fmt == "hf-page":
         return list(parse_hf_page(text, source))
     raise SourceError(
         source,
         "not a format papershelf reads (Daily Papers page text, papershelf JSON Lines, "
-        "BibTeX or the arXiv metadata snapshot)",
+        "BibTeX, RIS or the arXiv metadata snapshot)",
     )
 
 

@@ -1,3 +1,3 @@
 """What papershelf keeps in the user's directories: reading state, undo history, session, saved
-views and the configuration, written atomically (:mod:`papershelf.store.files`).
+views, digest memory and the configuration, written atomically (:mod:`papershelf.store.files`).
 """

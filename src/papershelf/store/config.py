@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ MARK_READ = {
 }
 # The theme the reader starts in when config.toml names none.
 DEFAULT_THEME = "textual-dark"
-SOURCE_KEYS = ("hf_url", "arxiv_url", "rss_url", "timeout")
+SOURCE_KEYS = ("hf_url", "arxiv_url", "rss_url", "arxiv_pdf_url", "s2_url", "s2_api_key", "timeout")
 
 DEFAULT_CONFIG = """\
 # papershelf configuration. Every key is optional; delete a line to get its default.
@@ -47,6 +47,10 @@ DEFAULT_CONFIG = """\
 # Where E (export) proposes to write. "~" is your home directory.
 # export_dir = "~"
 
+# Where downloaded PDFs are kept (d in the reader, papershelf download). Default: "papers" in
+# the user data directory.
+# pdf_dir = "~/papers"
+
 # Keys by binding id (? in the reader lists every id with its key). Several keys: "j,down".
 [keys]
 # "paper.star" = "f"
@@ -65,6 +69,10 @@ keywords = []
 # arxiv_url = "http://export.arxiv.org"
 # rss_url = "https://rss.arxiv.org"
 # timeout = 20
+# Semantic Scholar (papershelf fetch citations); a key raises the rate limit. S2_API_KEY in the
+# environment overrides it.
+# s2_url = "https://api.semanticscholar.org"
+# s2_api_key = ""
 """
 
 
@@ -78,6 +86,7 @@ class Config:
     default_sort: str = "loaded"
     mark_read: str = "open"
     export_dir: Path | None = None
+    pdf_dir: Path | None = None
     keys: Mapping[str, str] = field(default_factory=dict)
     watch_authors: tuple[str, ...] = ()
     watch_keywords: tuple[str, ...] = ()
@@ -146,7 +155,7 @@ def parse_config(
             raise fail(key, f"must be a table ([{key}]), not {_kind(value)}")
         return value
 
-    known = {"theme", "default_sort", "mark_read", "export_dir", "keys", "watch", "sources"}
+    known = {"theme", "default_sort", "mark_read", "export_dir", "pdf_dir", "keys", "watch", "sources"}
     for key in data:
         if key not in known:
             raise fail(key, f"unknown key (known: {', '.join(sorted(known))})")
@@ -162,6 +171,8 @@ def parse_config(
         raise fail("mark_read", f"unknown policy {mark_read!r} (known: {', '.join(MARK_READ)})")
     export_text = string(data, "export_dir", "export_dir")
     export_dir = Path(os.path.expanduser(export_text)) if export_text else None
+    pdf_text = string(data, "pdf_dir", "pdf_dir")
+    pdf_dir = Path(os.path.expanduser(pdf_text)) if pdf_text else None
 
     keys: dict[str, str] = {}
     for binding_id, value in table("keys").items():
@@ -183,8 +194,25 @@ def parse_config(
             raise fail(f"watch.{key}", "must be a list of strings")
         lists[key] = tuple(clean_line(v) for v in value if words(v))
 
+    sources = _sources(table("sources"), fail)
+
+    return Config(
+        theme=theme,
+        default_sort=default_sort,
+        mark_read=mark_read,
+        export_dir=export_dir,
+        pdf_dir=pdf_dir,
+        keys=keys,
+        watch_authors=lists["authors"],
+        watch_keywords=lists["keywords"],
+        sources=sources,
+    )
+
+
+def _sources(table: Mapping[str, Any], fail: Callable[[str, str], ConfigError]) -> dict[str, str | float]:
+    """``[sources]``: URLs, the timeout and the Semantic Scholar key, checked."""
     sources: dict[str, str | float] = {}
-    for key, value in table("sources").items():
+    for key, value in table.items():
         where = f"sources.{key}"
         if key not in SOURCE_KEYS:
             raise fail(where, f"unknown key (known: {', '.join(SOURCE_KEYS)})")
@@ -192,21 +220,16 @@ def parse_config(
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise fail(where, "must be a positive number of seconds")
             sources[key] = float(value)
+        elif key == "s2_api_key":
+            if not isinstance(value, str):
+                raise fail(where, "must be a string")
+            if value.strip():
+                sources[key] = value.strip()
         else:
             if not isinstance(value, str) or not value.startswith(("http://", "https://")):
                 raise fail(where, "must be an http:// or https:// URL")
             sources[key] = value.rstrip("/")
-
-    return Config(
-        theme=theme,
-        default_sort=default_sort,
-        mark_read=mark_read,
-        export_dir=export_dir,
-        keys=keys,
-        watch_authors=lists["authors"],
-        watch_keywords=lists["keywords"],
-        sources=sources,
-    )
+    return sources
 
 
 def _kind(value: object) -> str:

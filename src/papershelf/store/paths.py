@@ -56,3 +56,13 @@ def library_dir() -> Path:
 def bundled_list() -> Path:
     """The Daily Papers page text that ships inside the package (the default list)."""
     return Path(str(files("papershelf") / "data" / "daily-papers.txt"))
+
+
+def pdf_dir() -> Path:
+    """Downloaded PDFs, unless config.toml's ``pdf_dir`` says otherwise."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "papers"
+
+
+def digests_path() -> Path:
+    """What each saved view matched at the last ``papershelf digest``."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "digests.json"

@@ -95,8 +95,16 @@ ACTIONS: tuple[Action, ...] = (
         "p",
         "open_pdf",
         "PDF",
-        "Open the PDF in the browser",
-        palette=("Open the PDF", "in the browser (p)"),
+        "Open the PDF: the downloaded copy in the system viewer, else in the browser",
+        palette=("Open the PDF", "the downloaded copy in the viewer, else in the browser (p)"),
+    ),
+    Action(
+        "paper.download",
+        "d",
+        "download",
+        "Download",
+        "Download the PDF into the papers directory (progress in the status line)",
+        palette=("Download the PDF", "into the papers directory; has:pdf finds downloaded papers (d)"),
     ),
     Action(
         "paper.copy_link",
@@ -136,8 +144,8 @@ ACTIONS: tuple[Action, ...] = (
         "E",
         "export",
         "Export",
-        "Export the visible or starred papers (BibTeX, Markdown, CSV, JSONL)",
-        palette=("Export…", "the visible or starred papers: BibTeX, Markdown, CSV, JSON Lines (E)"),
+        "Export the visible or starred papers (BibTeX, RIS, Markdown, CSV, JSONL)",
+        palette=("Export…", "the visible or starred papers: BibTeX, RIS, Markdown, CSV, JSON Lines (E)"),
     ),
     Action(
         "view.stats",
@@ -184,7 +192,7 @@ ACTIONS: tuple[Action, ...] = (
         "S",
         "cycle_sort",
         "Sort",
-        "Sort: as loaded, newest, most upvoted, title, unread first, for you, best match",
+        "Sort: as loaded, newest, most upvoted, title, unread first, for you, best match, most cited",
         footer=9,
     ),
     Action(

@@ -15,11 +15,12 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from papershelf.collection import PaperCollection
+from papershelf.library.citations import CitationLookup
 from papershelf.store.config import Config
 from papershelf.store.reading import ReadingState, StateStore
 from papershelf.store.shelf import Shelf, describe_unsaved
 from papershelf.text import plain_message, safe_message
-from papershelf.ui.opener import open_in_browser
+from papershelf.ui.opener import open_file, open_in_browser
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.main import MainScreen
 
@@ -45,6 +46,8 @@ class PapershelfApp(App[None]):
         opener: Callable[[str], bool] | None = None,
         undo_file: Path | None = None,
         rescue_dir: Path | None = None,
+        file_opener: Callable[[Path], bool] | None = None,
+        citations: CitationLookup | None = None,
     ) -> None:
         super().__init__()
         self.config = config or Config()
@@ -55,6 +58,9 @@ class PapershelfApp(App[None]):
         # Opens a URL in the browser (tests inject a recorder); only http(s) URLs reach it.
         self.opener: Callable[[str], bool] = opener or open_in_browser
         self.close_problems: list[str] = []
+        # Opens a downloaded PDF in the system viewer (tests inject a recorder).
+        self.file_opener: Callable[[Path], bool] = file_opener or open_file
+        self.citations = citations
         self.shelf = Shelf(
             store,
             undo_file=undo_file,
@@ -159,7 +165,13 @@ class PapershelfApp(App[None]):
         # The main screen is the default screen (not pushed on mount), so keys typed the moment
         # the reader appears already reach it.
         return MainScreen(
-            self.collection, self.config, self.shelf, opener=self.opener, refetcher=self.refetcher
+            self.collection,
+            self.config,
+            self.shelf,
+            opener=self.opener,
+            refetcher=self.refetcher,
+            file_opener=self.file_opener,
+            citations=self.citations,
         )
 
     def on_unmount(self) -> None:

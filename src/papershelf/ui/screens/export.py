@@ -17,6 +17,7 @@ from papershelf.output.export import FORMATS, default_name
 
 FORMAT_LABELS = {
     "bibtex": "BibTeX (.bib)",
+    "ris": "RIS for Zotero, EndNote (.ris)",
     "markdown": "Markdown reading list (.md)",
     "csv": "CSV (.csv)",
     "jsonl": "JSON Lines (.jsonl)",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -22,6 +23,7 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from papershelf.collection import PaperCollection, PaperView, Positions
+from papershelf.library.citations import CitationLookup
 from papershelf.query.context import Cancelled, Context
 from papershelf.query.search import Query, next_sort
 from papershelf.query.tree import Flag, needs
@@ -31,9 +33,10 @@ from papershelf.store.reading import ReadingState
 from papershelf.store.shelf import Shelf
 from papershelf.ui.actions import bindings, where
 from papershelf.ui.commands import PaperCommands
+from papershelf.ui.opener import open_file
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.help import HelpScreen
-from papershelf.ui.screens.rankings import Rankings
+from papershelf.ui.screens.pdf_actions import PdfActions
 from papershelf.ui.screens.tags import TagsScreen
 from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
 from papershelf.ui.widgets.paper_detail import PaperDetail
@@ -49,7 +52,7 @@ def _asks_watched(search: Query) -> bool:
     return needs(search.text_tree, Flag, lambda node: isinstance(node, Flag) and node.name == "watched")
 
 
-class MainScreen(Rankings):
+class MainScreen(PdfActions):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual API)
     # The list has the focus at start, unless a key typed while the app started (a "/") has
     # moved it already: focusing in on_mount took it back, and the next letters were commands.
@@ -69,6 +72,7 @@ class MainScreen(Rankings):
     pending: reactive[bool] = reactive(False)  # a filter is still running in the background
     fetching: reactive[bool] = reactive(False)  # R: sources are being fetched again
     unsaved: reactive[int] = reactive(0)  # papers whose changes could not be saved (disk full)
+    download: reactive[str] = reactive("")  # d: a PDF is downloading ("⇣ 40% Title…")
 
     def __init__(
         self,
@@ -78,12 +82,16 @@ class MainScreen(Rankings):
         *,
         opener: Callable[[str], bool],
         refetcher: Refetcher | None = None,
+        file_opener: Callable[[Path], bool] = open_file,
+        citations: CitationLookup | None = None,
     ) -> None:
         super().__init__()
         self.collection = collection
         self.config = config
         self.shelf = shelf
         self.opener = opener
+        self.file_opener = file_opener  # a downloaded PDF in the system viewer (tests inject one)
+        self.citations = citations or CitationLookup()
         self.refetcher = refetcher
         self._detail_timer: Timer | None = None
         self._read_timer: Timer | None = None
@@ -109,6 +117,7 @@ class MainScreen(Rankings):
                         MainScreen.pending,
                         MainScreen.fetching,
                         MainScreen.unsaved,
+                        MainScreen.download,
                         MainScreen.hint,
                         MainScreen.sort_title,
                     )
@@ -131,7 +140,7 @@ class MainScreen(Rankings):
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def _find_watched(self, collection: PaperCollection) -> None:
         """Which papers the watch list matches (drawn in their own colour)."""
-        context = Context(ReadingState(self.shelf.state.snapshot()), self.config.watch)
+        context = self.query_context(ReadingState(self.shelf.state.snapshot()), Query("is:watched"))
         found = frozenset(collection.filter(Query("is:watched"), context).tolist())
         self.app.call_from_thread(self._set_watched, found)
 
@@ -190,13 +199,13 @@ class MainScreen(Rankings):
         self.sort_title, self.hint = self.sort_text(search.sort), None
         if self.collection.is_quick(search, self.shelf.state):
             self.workers.cancel_group(self, "filter")
-            context = Context(self.shelf.state, self.config.watch)
+            context = self.query_context(self.shelf.state, search)
             self.view = PaperView(self.collection.filter(search, context), len(self.collection))
         else:
             self.pending = True
             # The worker gets a copy of the reading state: the UI may change it meanwhile.
             self._filter_in_background(
-                search, Context(ReadingState(self.shelf.state.snapshot()), self.config.watch)
+                search, self.query_context(ReadingState(self.shelf.state.snapshot()), search)
             )
 
     @work(thread=True, exclusive=True, group="filter")
@@ -306,6 +315,7 @@ class MainScreen(Rankings):
                 self.search.words,
                 watched=index in self.watched,
                 why=self.why_of(index),
+                **self.paper_facts(paper),
             )
             if self.config.mark_read == "highlight" and not self.shelf.state.read(paper.key):
                 if self._read_timer is not None:

@@ -79,6 +79,7 @@ class FilterStatus(Static):
     search: reactive[Query] = reactive(Query())  # its toggles, sort and parse error are shown
     pending: reactive[bool] = reactive(False)  # a filter is still running in the background
     fetching: reactive[bool] = reactive(False)  # R: sources are being fetched again
+    download: reactive[str] = reactive("")  # d: a PDF is downloading ("⇣ 40% Title…")
     unsaved: reactive[int] = reactive(0)  # papers whose changes could not be saved (disk full)
     hint: reactive[str | None] = reactive(None)  # how to start a ranking that has no labels yet
     sort_title: reactive[str] = reactive("")  # the sort's name when it is not its own ("like: …")
@@ -89,6 +90,8 @@ class FilterStatus(Static):
     def render(self) -> Text:
         search = self.search
         text = Text("⟳ ", "bold") if self.fetching else Text()
+        if self.download:
+            text.append(self.download + " · ", "bold")
         if self.unsaved:
             papers = f"{self.unsaved:,} paper{'s' if self.unsaved != 1 else ''}"
             text.append(f"⚠ changes not saved ({papers}) · ", "bold red")

@@ -1,7 +1,9 @@
-"""The detail pane: the highlighted paper's title, byline, date, upvotes, tags and abstract."""
+"""The detail pane: the highlighted paper's title, byline, date, upvotes, citations, tags, the
+downloaded PDF's path and the abstract."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,6 +15,7 @@ from textual.widgets import Static
 from papershelf.latex import to_unicode
 from papershelf.model import Paper
 from papershelf.query.highlight import match_spans
+from papershelf.sources.s2_batch import Citations
 from papershelf.store.reading import PaperState
 from papershelf.ui.actions import bindings
 
@@ -40,7 +43,9 @@ def _highlighted(text: str, highlight: tuple[str, ...]) -> Text:
     return out
 
 
-def _meta(paper: Paper, state: PaperState, watched: bool) -> Text:
+def _meta(
+    paper: Paper, state: PaperState, watched: bool, pdf: Path | None, citations: Citations | None
+) -> Text:
     """Byline, facts (date, upvotes, id, comments, read) and the labelled fields the source kept."""
     lines = Text()
     if paper.byline:
@@ -51,13 +56,16 @@ def _meta(paper: Paper, state: PaperState, watched: bool) -> Text:
         facts.append(f"arXiv:{paper.arxiv_id}")
     if paper.comments:
         facts.append(f"{paper.comments} comment{'s' if paper.comments != 1 else ''}")
+    if citations is not None:
+        cited = f"cited {citations.count:,}"
+        facts.append(cited + (f" ({citations.influential:,} influential)" if citations.influential else ""))
     facts.append("read" if state.read else "unread")
     if watched:
         facts.append("on your watch list")
     lines.append(" · ".join(facts), "dim")
     stars = f" (★ {paper.github_stars})" if paper.github and paper.github_stars is not None else ""
     for label, value in (
-        ("venue", paper.venue),
+        ("venue", paper.venue or (citations.venue if citations is not None else None)),
         ("arXiv listing", paper.announce_label),
         ("categories", " ".join(paper.categories)),
         ("comment", paper.note),
@@ -65,6 +73,7 @@ def _meta(paper: Paper, state: PaperState, watched: bool) -> Text:
         ("project page", paper.project_page),
         ("AI keywords", ", ".join(paper.ai_keywords)),
         ("doi", paper.doi),
+        ("pdf", str(pdf) if pdf is not None else None),
     ):
         if value:
             lines.append(f"\n{label}: ", "dim")
@@ -117,6 +126,8 @@ class PaperDetail(VerticalScroll, can_focus=True):
         *,
         watched: bool = False,
         why: tuple[float, list[tuple[str, float]]] | None = None,
+        pdf: Path | None = None,
+        citations: Citations | None = None,
     ) -> None:
         """Display ``paper`` (None: nothing matches) with its reading ``state``."""
         title = self.query_one("#detail-title", Static)
@@ -138,7 +149,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self.shown_highlight = highlight
         title.update(heading)
 
-        meta.update(_meta(paper, state, watched) + _why_text(why))
+        meta.update(_meta(paper, state, watched, pdf, citations) + _why_text(why))
 
         tag_text = Text()
         for i, tag in enumerate(state.tags):
