@@ -148,7 +148,9 @@ async def test_citations_sort_and_query(tmp_path: Path) -> None:
         assert len(shown) == 1
         assert "Speech" in shown[0]
         await type_filter(pilot, "")
-        for _ in range(5):  # loaded -> date -> upvotes -> title -> unread -> citations
+        for _ in range(
+            7
+        ):  # loaded -> date -> upvotes -> title -> unread -> for you -> best match -> citations
             await pilot.press("S")
         await pilot.pause()
         assert "most cited" in str(app.screen.query_one(FilterStatus).render())

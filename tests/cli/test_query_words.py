@@ -39,7 +39,7 @@ def test_non_options_are_query_words() -> None:
 def test_a_bad_option_value_is_still_a_usage_error() -> None:
     parser = build_list_parser()
     parser.exit_on_error = False
-    with pytest.raises(argparse.ArgumentError, match="invalid choice"):
+    with pytest.raises(argparse.ArgumentError, match="unknown sort 'nonsense'"):
         parse_query_args(parser, ["--sort", "nonsense"])
 
 

@@ -16,13 +16,13 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
 import httpx
 
 from papershelf import __version__
 from papershelf.fetch.cache import ResponseCache
+from papershelf.fetch.waits import duration, retry_after
 from papershelf.model import Paper
 from papershelf.sources.arxiv_atom import api_error, parse_arxiv_atom
 from papershelf.sources.arxiv_rss import feed_error, parse_arxiv_rss
@@ -121,10 +121,6 @@ class _TooLarge(Exception):
     pass
 
 
-def _never() -> bool:
-    return False
-
-
 class Fetcher:
     """One client for all sources. ``sleep`` and ``clock`` are injectable for tests (``clock``
     measures the arXiv spacing and the fetch's budget); ``cancelled`` is asked while waiting."""
@@ -139,7 +135,7 @@ class Fetcher:
         on_request: Callable[[str], None] | None = None,
         cache: ResponseCache | None = None,
         max_age: float = 0.0,
-        cancelled: Callable[[], bool] = _never,
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> None:
         self.config = config
         self.client = client or httpx.Client(
@@ -243,7 +239,7 @@ class Fetcher:
             asked = retry_after(answer.headers.get("Retry-After"), time.time())
             if asked > self.config.max_wait:
                 raise FetchError(
-                    f"{url}: the server asks to wait {_duration(asked)} before trying again "
+                    f"{url}: the server asks to wait {duration(asked)} before trying again "
                     f"(papershelf waits at most {self.config.max_wait:g} s): try again later"
                 )
             self._pause(min(max(wait, asked), self.config.max_wait), url)
@@ -400,34 +396,3 @@ class Fetcher:
             result.papers.extend(papers)
             result.skipped += skipped
         return result
-
-
-def retry_after(value: str | None, now: float) -> float:
-    """Seconds a ``Retry-After`` header asks for (a number or an HTTP date); 0 when absent or
-    unreadable; ``inf`` stays ``inf`` (the caller caps it), so ``1e300`` cannot overflow."""
-    if not value:
-        return 0.0
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return 0.0
-        if when.tzinfo is None:
-            return 0.0
-        seconds = when.timestamp() - now
-    if math.isnan(seconds):
-        return 0.0
-    return max(seconds, 0.0)
-
-
-def _duration(seconds: float) -> str:
-    if seconds >= 86_400 * 365:
-        return "more than a year"
-    if seconds >= 86_400:
-        return f"{seconds / 86_400:.1f} days"
-    if seconds >= 3_600:
-        return f"{seconds / 3_600:.1f} h"
-    return f"{seconds:.0f} s"

@@ -18,7 +18,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from papershelf.library.store import COLUMNS, LibraryError, LibraryStore, digest, row_to_paper
+from papershelf.library.rows import COLUMNS, digest, row_to_paper
+from papershelf.library.store import LibraryError, LibraryStore
 from papershelf.model import Paper
 from papershelf.store.files import aside_path
 

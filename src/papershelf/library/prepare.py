@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import orjson
 
 from papershelf.library.index import SegmentData
-from papershelf.library.store import digest, paper_to_row
+from papershelf.library.rows import digest, paper_to_row
 from papershelf.model import Paper
 from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_from_arxiv_record
 from papershelf.sources.errors import SourceError

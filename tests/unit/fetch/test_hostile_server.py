@@ -17,7 +17,8 @@ import pytest
 
 from fixture_server import FixtureServer, Reply
 from papershelf.fetch.cache import ResponseCache
-from papershelf.fetch.client import FetchCancelled, Fetcher, FetchError, SourceConfig, retry_after
+from papershelf.fetch.client import FetchCancelled, Fetcher, FetchError, SourceConfig
+from papershelf.fetch.waits import retry_after
 
 HF_BODY = (Path(__file__).parents[2] / "fixtures" / "hf_daily_papers.json").read_bytes()
 

@@ -155,7 +155,7 @@ def test_the_issue_example() -> None:
         ('title:""', "empty phrase", 1),
         ("title:(cat:cs)", "takes only words and phrases", 1),
         ("is:nice", "unknown 'is:nice'", 4),
-        ("has:pdf", "unknown 'has:pdf'", 5),
+        ("has:nothing", "unknown 'has:nothing'", 5),
         ("year:24", "'24' is not a year", 6),
         ("after:2024-13", "no month 13", 7),
         ("before:2024-02-40", "no day 40", 8),

@@ -36,7 +36,7 @@ from papershelf.ui.commands import PaperCommands
 from papershelf.ui.opener import open_file
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.help import HelpScreen
-from papershelf.ui.screens.pdf_actions import PdfActions
+from papershelf.ui.screens.refetching import Refetching
 from papershelf.ui.screens.tags import TagsScreen
 from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
 from papershelf.ui.widgets.paper_detail import PaperDetail
@@ -52,7 +52,7 @@ def _asks_watched(search: Query) -> bool:
     return needs(search.text_tree, Flag, lambda node: isinstance(node, Flag) and node.name == "watched")
 
 
-class MainScreen(PdfActions):
+class MainScreen(Refetching):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual API)
     # The list has the focus at start, unless a key typed while the app started (a "/") has
     # moved it already: focusing in on_mount took it back, and the next letters were commands.
@@ -377,43 +377,6 @@ class MainScreen(PdfActions):
                 self._change(paper.key, "tags", tags=tags)
 
         self.app.push_screen(TagsScreen(paper.title, self.shelf.state.tags(paper.key)), apply)
-
-    def action_refetch(self) -> None:
-        refetcher = self.refetcher
-        if refetcher is None:
-            return
-        if self.fetching:
-            self.notify("Already fetching.")
-            return
-        self.fetching = True
-        self._refetch(refetcher)
-
-    @work(thread=True, exclusive=True, group="refetch", exit_on_error=False)
-    def _refetch(self, refetcher: Refetcher) -> None:
-        worker = get_current_worker()  # cancelled when the reader closes: the fetch stops at once
-        try:
-            collection, message = refetcher(lambda: worker.is_cancelled)
-        except Exception as error:  # network, server or library: said in the app, never a crash
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._refetch_failed, str(error))
-            return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._refetched, collection, message)
-
-    def _refetch_failed(self, message: str) -> None:
-        self.fetching = False
-        self.notify(message, title="Refetch failed", severity="error", timeout=10)
-
-    def _refetched(self, collection: PaperCollection, message: str) -> None:
-        """New papers appear; the filter and the cursor's paper stay (positions never move)."""
-        self.fetching = False
-        self.collection = collection
-        self.paper_list.replace_collection(collection)
-        self._apply(self.search)
-        if self.config.watch is not None:
-            self._find_watched(collection)
-        self._show_current()
-        self.notify(message, title="Refetched")
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen([PaperList, PaperDetail, type(self)]))
