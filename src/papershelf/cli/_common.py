@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papershelf.collection import PaperCollection
 from papershelf.collection.memory import merge_papers
@@ -21,6 +22,9 @@ from papershelf.sources import SourceError, load_file
 from papershelf.store.config import Config
 from papershelf.store.paths import bundled_list, library_dir, pdf_dir, state_cache_path, state_path
 from papershelf.store.reading import ReadingState, StateStore
+
+if TYPE_CHECKING:
+    from papershelf.library.library import Library
 
 
 class ExitCode(IntEnum):
@@ -95,6 +99,21 @@ def open_library() -> PaperCollection | None:
         error(f"cannot open the library ({err}); showing the bundled list")
         return None
     return collection if len(collection) else None
+
+
+def library_for_writing() -> Library | int:
+    """The library opened to be written (``add``, ``fetch``): waits for another writer saying so;
+    or the exit status after one line saying why it cannot be opened."""
+    from papershelf.library.library import Library  # noqa: PLC0415
+    from papershelf.store.files import os_problem  # noqa: PLC0415
+
+    try:
+        return Library(library_dir(), on_wait=error)
+    except LibraryError as err:
+        error(f"cannot open the library: {err}")
+    except OSError as err:  # its folder cannot be made (a file stands in the way)
+        error(f"cannot open the library: {os_problem(library_dir(), err)}")
+    return ExitCode.USAGE
 
 
 def load_state() -> ReadingState:

@@ -16,13 +16,11 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from papershelf.cli._common import ExitCode
+from papershelf.cli._common import ExitCode, library_for_writing
 from papershelf.library.importer import ImportReport
 from papershelf.library.library import Library
 from papershelf.library.store import LibraryError
 from papershelf.sources import SourceError, first_line, load_records
-from papershelf.store.files import os_problem
-from papershelf.store.paths import library_dir
 
 
 class RateColumn(TextColumn):
@@ -75,16 +73,9 @@ def import_file(library: Library, path: Path, console: Console, workers: int | N
 
 def run_add(files: Sequence[Path], *, workers: int | None = None) -> int:
     console = Console(stderr=True)
-    try:
-        library = Library(
-            library_dir(), on_wait=lambda message: print(f"papershelf: {message}", file=sys.stderr)
-        )
-    except LibraryError as err:
-        print(f"papershelf: cannot open the library: {err}", file=sys.stderr)
-        return ExitCode.USAGE
-    except OSError as err:  # its folder cannot be made (a file stands in the way)
-        print(f"papershelf: cannot open the library: {os_problem(library_dir(), err)}", file=sys.stderr)
-        return ExitCode.USAGE
+    library = library_for_writing()
+    if isinstance(library, int):
+        return library
     status = 0
     try:
         for path in files:

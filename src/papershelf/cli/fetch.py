@@ -10,15 +10,13 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
-from papershelf.cli._common import ExitCode
+from papershelf.cli._common import ExitCode, library_for_writing
 from papershelf.fetch.cache import ResponseCache
 from papershelf.fetch.client import Fetcher, FetchError, SourceConfig
 from papershelf.fetch.refresh import run_spec, spec
-from papershelf.library.library import Library
 from papershelf.library.store import LibraryError
 from papershelf.store.config import Config
-from papershelf.store.files import os_problem
-from papershelf.store.paths import cache_dir, library_dir
+from papershelf.store.paths import cache_dir
 
 DEFAULT_MAX_AGE = 300.0
 
@@ -118,16 +116,9 @@ def run_fetch(argv: Sequence[str]) -> int:
         return ExitCode.NETWORK
     finally:
         fetcher.close()
-    try:
-        library = Library(
-            library_dir(), on_wait=lambda message: print(f"papershelf: {message}", file=sys.stderr)
-        )
-    except LibraryError as error:
-        print(f"papershelf: cannot open the library: {error}", file=sys.stderr)
-        return ExitCode.USAGE
-    except OSError as error:  # its folder cannot be made (a file stands in the way)
-        print(f"papershelf: cannot open the library: {os_problem(library_dir(), error)}", file=sys.stderr)
-        return ExitCode.USAGE
+    library = library_for_writing()
+    if isinstance(library, int):
+        return library
     try:
         report = library.importer().import_papers(result.papers)
         library.store.record_fetch(spec_of(args), time.time())
