@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from papershelf.library.collection import LibraryCollection
-from papershelf.library.store import REPAIR, LibraryDamaged, LibraryStore
+from papershelf.library.store import REPAIR, LibraryDamaged, LibraryStore, has_schema
 
 if TYPE_CHECKING:
     from papershelf.library.importer import Importer
@@ -43,7 +43,11 @@ class Library:
 
     @classmethod
     def exists(cls, directory: Path) -> bool:
-        return (directory / "library.sqlite").exists()
+        """Whether ``directory`` holds a library: its SQLite file with its tables. A file with
+        no tables yet (its first import is starting, or was killed at that moment) is no
+        library; the next ``add`` creates it. A file SQLite cannot read counts as one, so
+        opening it says what is wrong."""
+        return has_schema(directory / "library.sqlite")
 
     def importer(self) -> Importer:
         from papershelf.library.importer import Importer  # noqa: PLC0415 - numpy: not at start-up

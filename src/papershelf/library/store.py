@@ -119,6 +119,23 @@ def _add_columns(db: sqlite3.Connection) -> None:
             db.execute(f"ALTER TABLE papers ADD COLUMN {name} {kind}")
 
 
+def has_schema(path: Path) -> bool:
+    """Whether the SQLite file at ``path`` exists and has tables (or cannot be read)."""
+    try:
+        if path.stat().st_size == 0 and not path.with_name(path.name + "-wal").exists():
+            return False
+    except OSError:
+        return False
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return bool(db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        return True
+
+
 class LibraryStore:
     """The SQLite file. Reads are plain queries; writes go through :meth:`transaction`.
 

@@ -68,7 +68,8 @@ def train(
     from sklearn.svm import LinearSVC  # noqa: PLC0415 - scikit-learn: ~0.5 s import
 
     x = matrix.rows_csr(rows)
-    model = LinearSVC(C=c, class_weight="balanced", max_iter=2000)
+    # random_state: liblinear shuffles its coordinates; fixed, the same labels give the same order.
+    model = LinearSVC(C=c, class_weight="balanced", max_iter=2000, random_state=seed)
     model.fit(x, labels, sample_weight=weights)
     return TasteModel(model.coef_[0].astype(np.float32), float(model.intercept_[0]), int(positives.size))
 

@@ -58,6 +58,7 @@ class Shelf:
         self.views_file = views_file
         self.session_file = session_file
         self.rescue_dir = rescue_dir
+        self._rescued: Path | None = None
         self.warnings: list[tuple[str, str]] = []
         loaded = store.load()
         self.state: ReadingState = loaded.state
@@ -146,14 +147,15 @@ class Shelf:
         returns where, or None when it could not be written anywhere."""
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         places = [self.rescue_dir, Path(tempfile.gettempdir())]
-        for place in places:
-            if place is None:
-                continue
-            target = place / f"state-unsaved-{stamp}-{os.getpid()}.toml"
+        targets = [place / f"state-unsaved-{stamp}-{os.getpid()}.toml" for place in places if place]
+        if self._rescued is not None:  # a second rescue of this run rewrites the same file
+            targets.insert(0, self._rescued)
+        for target in targets:
             try:
                 self.store.rescue(target)
             except OSError:
                 continue
+            self._rescued = target
             return target
         return None
 

@@ -18,7 +18,7 @@ from papershelf.collection import PaperCollection
 from papershelf.library.citations import CitationLookup
 from papershelf.store.config import Config
 from papershelf.store.reading import ReadingState, StateStore
-from papershelf.store.shelf import Shelf, describe_unsaved
+from papershelf.store.shelf import Shelf
 from papershelf.text import plain_message, safe_message
 from papershelf.ui.opener import open_file, open_in_browser
 from papershelf.ui.refetch import Refetcher
@@ -150,7 +150,8 @@ class PapershelfApp(App[None]):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self.exit(message=describe_unsaved(shelf.unsaved, shelf.store.path, shelf.rescue()))
+                # Closing the shelf (on unmount) writes the rescue file and says where, once.
+                self.exit()
 
         self.push_screen(
             ConfirmScreen(

@@ -132,3 +132,24 @@ def test_check_on_a_sound_library_says_so(tmp_path: Path) -> None:
     assert compact.returncode == 0
     assert "3 segments became 1" in compact.stdout
     assert len(keys("alpha")) == 300
+
+
+def test_a_library_file_killed_before_its_tables_is_no_library_and_add_creates_it(tmp_path: Path) -> None:
+    """``kill -9`` of the first ``add`` right after SQLite made the file (no tables yet): the
+    readers do not wait for a creation nobody is doing, and the next ``add`` completes it."""
+    from papershelf.library.library import Library  # noqa: PLC0415
+
+    directory = library_dir()
+    directory.mkdir(parents=True)
+    empty = sqlite3.connect(directory / "library.sqlite")
+    empty.execute("PRAGMA journal_mode=WAL")
+    empty.close()
+    assert (directory / "library.sqlite").exists()
+    assert not Library.exists(directory)
+    listed = papershelf("list", "--format", "jsonl", "alpha")
+    assert "being created" not in listed.stderr
+    assert "Traceback" not in listed.stderr
+    records = [arxiv_record(i, f"Paper {i}", "alpha") for i in range(5)]
+    assert papershelf("add", str(write_jsonl(tmp_path / "a.jsonl", records))).returncode == 0
+    assert Library.exists(directory)
+    assert len(keys("alpha")) == 5
