@@ -65,7 +65,6 @@ async def test_yes_quits_and_nothing_written_anywhere_is_said(
     sample_papers: list[Paper],
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
 ) -> None:
     blocked = tmp_path / "blocked"
     blocked.write_text("a file")
@@ -83,6 +82,6 @@ async def test_yes_quits_and_nothing_written_anywhere_is_said(
         await pilot.press("y")
         await pilot.pause()
     assert not app.is_running
-    said = " ".join(capsys.readouterr().err.split())  # printed once the reader is gone
+    (said,) = app.close_problems  # one message; cli/read.py prints it once the reader is gone
     assert "could not be saved" in said
     assert "nor anywhere else" in said

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from papershelf.collection import Positions, Row
-from papershelf.library.store import LibraryStore
+from papershelf.library.store import REPAIR, LibraryDamaged, LibraryStore
 from papershelf.model import Paper, date_number
 from papershelf.query.context import Context, StateLookup
 from papershelf.query.search import Query
@@ -82,6 +82,10 @@ class LibraryCollection:
             with self._lock:
                 rows = self.store.rows(first, first + PAGE - 1)
             page = [Row(key, title, published, upvotes) for _, key, title, published, upvotes in rows]
+            if len(page) < min(PAGE, self._size - page_number * PAGE):
+                raise LibraryDamaged(
+                    f"{self.store.path}: papers {first}-{first + PAGE - 1} are missing; {REPAIR}"
+                )
             self._pages[page_number] = page
             if len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)

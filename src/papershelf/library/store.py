@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from papershelf.collection.guarded import CollectionDamaged
 from papershelf.library.rows import COLUMNS, row_to_paper
 from papershelf.model import Paper
 
@@ -90,8 +91,9 @@ class LibraryError(Exception):
     """The library cannot be opened or written; the message says which file and why."""
 
 
-class LibraryDamaged(LibraryError):
-    """A library file is damaged; the message names it and the fix."""
+class LibraryDamaged(LibraryError, CollectionDamaged):
+    """A library file is damaged; the message names it and the fix. The reader's guarded
+    collection (:mod:`papershelf.collection.guarded`) reports it without stopping."""
 
 
 REPAIR = "run 'papershelf library repair'"

@@ -23,6 +23,7 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from papershelf.collection import PaperCollection, PaperView, Positions
+from papershelf.collection.guarded import CollectionDamaged
 from papershelf.library.citations import CitationLookup
 from papershelf.query.context import Cancelled, Context
 from papershelf.query.search import Query, next_sort
@@ -86,7 +87,7 @@ class MainScreen(Refetching):
         citations: CitationLookup | None = None,
     ) -> None:
         super().__init__()
-        self.collection = collection
+        self.collection = self.guarded(collection)
         self.config = config
         self.shelf = shelf
         self.opener = opener
@@ -200,7 +201,10 @@ class MainScreen(Refetching):
         if self.collection.is_quick(search, self.shelf.state):
             self.workers.cancel_group(self, "filter")
             context = self.query_context(self.shelf.state, search)
-            self.view = PaperView(self.collection.filter(search, context), len(self.collection))
+            try:
+                self.view = PaperView(self.collection.filter(search, context), len(self.collection))
+            except CollectionDamaged:  # said already; the list keeps the last good result
+                return
         else:
             self.pending = True
             # The worker gets a copy of the reading state: the UI may change it meanwhile.
@@ -220,7 +224,7 @@ class MainScreen(Refetching):
             if first is not None and not worker.is_cancelled:
                 self.app.call_from_thread(self._set_view, search, first, partial=True)
             indices = self.collection.filter(search, context)
-        except Cancelled:
+        except (Cancelled, CollectionDamaged):  # damage is said already; the last result stays
             return
         except ColdStart as cold:  # no stars yet (or "like" of a paper gone): say how to start
             self.app.call_from_thread(self.cold_start, search, str(cold))

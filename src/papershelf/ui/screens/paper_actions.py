@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.screen import Screen
 
 from papershelf.collection import PaperCollection, PaperView
 from papershelf.model import Paper, is_web_url
@@ -17,6 +16,7 @@ from papershelf.query.search import Query
 from papershelf.store.config import Config
 from papershelf.store.files import write_atomic
 from papershelf.store.shelf import Shelf
+from papershelf.ui.screens.guarding import Guarding
 
 # The dialogs, BibTeX and the exporters are imported when first used: bibtexparser and
 # Textual's TextArea cost ~80 ms, which the reader's start-up does not pay.
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 MARK_ALL_LIMIT = 50_000
 
 
-class PaperActions(Screen[None]):
+class PaperActions(Guarding):
     collection: PaperCollection
     config: Config
     shelf: Shelf
