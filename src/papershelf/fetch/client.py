@@ -21,6 +21,7 @@ from typing import TypeVar
 import httpx
 
 from papershelf import __version__
+from papershelf.fetch.body import TooLarge, read_capped
 from papershelf.fetch.cache import ResponseCache
 from papershelf.fetch.waits import duration, retry_after
 from papershelf.model import Paper
@@ -115,10 +116,6 @@ class _Answer:
     reason: str = ""
     headers: httpx.Headers = field(default_factory=httpx.Headers)
     body: bytes = b""
-
-
-class _TooLarge(Exception):
-    pass
 
 
 class Fetcher:
@@ -286,7 +283,7 @@ class Fetcher:
                 raise FetchError(f"{url}: no complete answer within {deadline:g} s")
         if failure:
             error = failure[0]
-            if isinstance(error, _TooLarge):
+            if isinstance(error, TooLarge):
                 limit = self.config.max_body / 1024 / 1024
                 raise FetchError(f"{url}: the answer is larger than {limit:g} MB: refused")
             if isinstance(error, httpx.TimeoutException):
@@ -297,19 +294,7 @@ class Fetcher:
         return answer
 
     def _read_body(self, response: httpx.Response, stop: threading.Event) -> bytes:
-        limit = self.config.max_body
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > limit and "Content-Encoding" not in response.headers:
-            raise _TooLarge
-        chunks, size = [], 0
-        for chunk in response.iter_bytes():  # decoded as it streams
-            if stop.is_set():
-                return b""
-            size += len(chunk)
-            if size > limit:
-                raise _TooLarge
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return read_capped(response, self.config.max_body, stop)
 
     def _left(self) -> float:
         """Seconds left of the whole fetch's budget (as measured by ``clock``)."""
