@@ -40,6 +40,12 @@ def build(directory: Path) -> None:
     db.close()
 
 
+def reader(directory: Path) -> PapershelfApp:
+    """A library of COUNT papers built in ``directory``, and the reader on it."""
+    build(directory)
+    return PapershelfApp(Library(directory, readonly=True).collection(), StateStore(state_path()))
+
+
 def garble(path: Path, start: float, end: float) -> None:
     data = bytearray(path.read_bytes())
     first, last = int(len(data) * start), int(len(data) * end)
@@ -53,8 +59,7 @@ def damage_messages(app: PapershelfApp) -> list[str]:
 
 async def test_pages_that_no_longer_read_are_said_once_and_the_reader_goes_on(tmp_path: Path) -> None:
     directory = tmp_path / "lib"
-    build(directory)
-    app = PapershelfApp(Library(directory, readonly=True).collection(), StateStore(state_path()))
+    app = reader(directory)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "Paper number 0" in app.screen.query_one(PaperList).render_line(0).text
@@ -75,8 +80,7 @@ async def test_pages_that_no_longer_read_are_said_once_and_the_reader_goes_on(tm
 
 async def test_an_index_garbled_under_the_reader_keeps_the_last_result(tmp_path: Path) -> None:
     directory = tmp_path / "lib"
-    build(directory)
-    app = PapershelfApp(Library(directory, readonly=True).collection(), StateStore(state_path()))
+    app = reader(directory)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         segment = next(p for p in sorted((directory / "index").iterdir()) if p.is_dir())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -145,6 +146,44 @@ def add_sort_arguments(parser: argparse.ArgumentParser) -> None:
 
 def sort_of(args: argparse.Namespace) -> str:
     return f"like:{args.like}" if args.like else str(args.sort)
+
+
+def query_parser(
+    prog: str, description: str, formats: Sequence[str], query_help: str
+) -> argparse.ArgumentParser:
+    """The arguments of a command that answers a query: QUERY, --format (the first of
+    ``formats`` by default), --starred, --sort and --like."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("query", nargs="*", help=query_help)
+    parser.add_argument("--format", choices=list(formats), default=formats[0])
+    parser.add_argument("--starred", action="store_true", help="starred papers only")
+    add_sort_arguments(parser)
+    return parser
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A query answered: where, under which reading state, and the positions found."""
+
+    collection: PaperCollection
+    state: ReadingState
+    positions: list[int]
+
+
+def answer(query: Query, config: Config, *, bundled_when_empty: bool) -> Answer | int:
+    """``query`` over the library (the bundled list while the library is empty, when
+    ``bundled_when_empty``; else exit 2 saying how to fill it), or the exit status."""
+    collection = open_library()
+    if collection is None:
+        if not bundled_when_empty:
+            error("the library is empty (papershelf add FILE, or papershelf fetch …)")
+            return ExitCode.USAGE
+        from papershelf.collection.memory import InMemoryCollection  # noqa: PLC0415
+
+        collection = InMemoryCollection(load_papers([]))
+    state = load_state()
+    found = matching(collection, query, query_context(collection, state, config, [query]))
+    return found if isinstance(found, int) else Answer(collection, state, found)
 
 
 def matching(collection: PaperCollection, query: Query, context: Context) -> list[int] | int:

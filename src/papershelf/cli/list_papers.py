@@ -7,62 +7,39 @@ import json
 import sys
 from collections.abc import Sequence
 
-from papershelf.cli._common import (
-    ExitCode,
-    add_sort_arguments,
-    load_state,
-    matching,
-    open_library,
-    parse_query_args,
-    query_context,
-    sort_of,
-)
+from papershelf.cli._common import answer, parse_query_args, query_parser, sort_of
 from papershelf.query.search import Query
 from papershelf.sources.jsonl import paper_to_dict
 
 
 def build_list_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="papershelf list",
-        description="Print the library's papers that match QUERY (the filter box's query language: "
+    parser = query_parser(
+        "papershelf list",
+        "Print the library's papers that match QUERY (the filter box's query language: "
         'words, "phrases", -not, OR, title:/author:/tag:/cat:/id:, is:starred, year:2024, upvotes:>=3 …) '
         "as a table, a JSON array or JSON Lines.",
+        ("table", "json", "jsonl"),
+        "the query (quote it for the shell: 'vision -\"text to image\"')",
     )
-    parser.add_argument(
-        "query", nargs="*", help="the query (quote it for the shell: 'vision -\"text to image\"')"
-    )
-    parser.add_argument("--format", choices=("table", "json", "jsonl"), default="table")
-    parser.add_argument("--starred", action="store_true", help="starred papers only")
     parser.add_argument("--unread", action="store_true", help="unread papers only")
-    add_sort_arguments(parser)
     parser.add_argument("--limit", type=int, default=0, metavar="N", help="at most N papers (0: all)")
     return parser
 
 
 def run_list(argv: Sequence[str]) -> int:
     args = parse_query_args(build_list_parser(), argv)
+    query = Query(
+        " ".join(args.query), starred_only=args.starred, unread_only=args.unread, sort=sort_of(args)
+    )
     from papershelf.cli.config import config_or_exit  # noqa: PLC0415
 
     config = config_or_exit()
     if isinstance(config, int):
         return config
-    collection = open_library()
-    if collection is None:
-        print(
-            "papershelf: the library is empty (papershelf add FILE, or papershelf fetch …)", file=sys.stderr
-        )
-        return ExitCode.USAGE
-    state = load_state()
-    query = Query(
-        " ".join(args.query),
-        starred_only=args.starred,
-        unread_only=args.unread,
-        sort=sort_of(args),
-    )
-    found = matching(collection, query, query_context(collection, state, config, [query]))
+    found = answer(query, config, bundled_when_empty=False)
     if isinstance(found, int):
         return found
-    indices = list(found)
+    collection, state, indices = found.collection, found.state, found.positions
     if args.limit > 0:
         indices = indices[: args.limit]
     out = sys.stdout
