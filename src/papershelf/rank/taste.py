@@ -77,12 +77,12 @@ def train(
 def similar(matrix: FeatureMatrix, position: int) -> FloatArray:
     """Cosine similarity of every row to the row at ``position`` (1 for itself)."""
     cols, values = matrix.row(position)
-    query = np.zeros(matrix.weight.size, dtype=np.float32)
+    query = np.zeros(matrix.columns.size, dtype=np.float32)
     query[cols] = values  # scores() weighs each column once more and scales each row: cosine
     return matrix.scores(query)
 
 
-def explain(paper: Paper, coef: FloatArray, weight: FloatArray, *, top: int = 6) -> list[tuple[str, float]]:
+def explain(paper: Paper, coef: FloatArray, matrix: FeatureMatrix, *, top: int = 6) -> list[tuple[str, float]]:
     """The words that weigh most for ``paper`` under ``coef``: (word, share of the score), the
     largest first, only those speaking for it (English stop words left out). Author words are
     marked with ``@``."""
@@ -93,8 +93,10 @@ def explain(paper: Paper, coef: FloatArray, weight: FloatArray, *, top: int = 6)
         for word in words:
             if field != "author" and word.decode("utf-8", "replace") in ENGLISH_STOP_WORDS:
                 continue  # "would", "come": they weigh in a small list, but explain nothing
-            col = column(field, word)
-            value = float(weight[col] * coef[col])
+            local = int(matrix.local_ids(np.asarray([column(field, word)], dtype=np.int32))[0])
+            if local < 0:
+                continue
+            value = float(matrix.weight[local] * coef[local])
             if value > 0:
                 label = word.decode("utf-8", "replace")
                 if field == "author":
