@@ -85,6 +85,10 @@ def test_the_matrix_is_ready_after_an_import_and_survives_merges(tmp_path: Path)
     ranked = library.collection().filter(Query(sort="foryou"), Context(state)).tolist()
     memory = InMemoryCollection(papers).filter(Query(sort="foryou"), Context(state)).tolist()
     assert ranked == memory
+    # Built again from the merged segment's features (those of its parts, joined).
+    (directory / "rank" / "matrix.json").unlink()
+    again = library.collection().filter(Query(sort="foryou"), Context(state)).tolist()
+    assert again == memory
 
 
 def test_a_damaged_matrix_is_built_again(tmp_path: Path) -> None:
