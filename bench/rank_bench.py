@@ -14,8 +14,10 @@ library (cached in DIR), then, in this process, measures
   is trained again, every paper scored and sorted (median of 5);
 - more like this (``m``): likeness of every paper to one, and the sort (median of 5);
 - relevance: BM25F for a two-word query over all papers (median of 5);
-- extra resident memory: RSS after all of this minus RSS with the library open and its index
-  loaded (what the reader holds anyway).
+- extra resident memory: RSS after the for-you rankings, and after all of this, minus RSS with
+  the library open and its index loaded, in a process of its own; "own" is anonymous memory,
+  "mapped files" the pages of memory-mapped files (the saved matrix; ``m`` and relevance read
+  the index's postings, which any query reads too), which the kernel may drop.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def measure(n: int, directory: Path, import_rate: float | None, runs: int) -> No
     collection = Library(directory, readonly=True).collection()
     index = collection.index
     build, parts = timed(lambda: cached_parts(index, directory / "rank"))
-    matrix_s, matrix = timed(lambda: FeatureMatrix.build(parts, len(collection)))
+    matrix_s, matrix = timed(lambda p=parts: FeatureMatrix.build(p, len(collection)))
     matrix_files.save(directory / "rank", matrix, [s.directory.name for s in index.segments], None)
     print(f"\n{n:,} papers ({matrix.entries:,} feature entries kept)")
     if import_rate is not None:
@@ -113,6 +115,7 @@ def reader(directory: Path, runs: int) -> None:
         seconds, order = timed(lambda s=state: collection.filter(Query(sort="foryou"), Context(s)))
         assert len(order) == n
         retrain.append(seconds)
+    ranking = {kind: rss_mb(kind) - base[kind] for kind in base}
     for run in range(runs):
         key = keys[run]
         seconds, order = timed(lambda k=key: collection.filter(Query(sort=f"like:{k}"), Context(state)))
@@ -124,17 +127,20 @@ def reader(directory: Path, runs: int) -> None:
         relevance.append(seconds)
     extra = {kind: rss_mb(kind) - base[kind] for kind in base}
     saved = sum(f.stat().st_size for f in (directory / "rank").glob("m-*/**/*") if f.is_file())
-    print(f"  (reader: {len(collection.index.segments)} index segments, saved matrix {saved / 2**20:,.0f} MB)")
-    print(f"  import scikit-learn         {sklearn_s * 1000:,.0f} ms (once per process, before the first training)")
+    print(
+        f"  (reader: {len(collection.index.segments)} index segments, saved matrix {saved / 2**20:,.0f} MB)"
+    )
+    print(f"  import scikit-learn         {sklearn_s * 1000:,.0f} ms (once per process, before a training)")
     print(f"  open sorted foryou          {opened * 1000:,.0f} ms (saved matrix, train, score, sort)")
     print(f"  retrain + rank after a star {statistics.median(retrain) * 1000:,.0f} ms (median of {runs})")
     print(f"  more like this (m)          {statistics.median(like) * 1000:,.0f} ms")
     print(f"  relevance 'model training'  {statistics.median(relevance) * 1000:,.0f} ms")
-    print(
-        f"  extra resident memory       {extra['VmRSS']:,.0f} MB"
-        f" (own {extra['RssAnon']:,.0f} MB, mapped files {extra['RssFile']:,.0f} MB)",
-        flush=True,
-    )
+    for label, memory in (("after for you", ranking), ("after m, relevance", extra)):
+        print(
+            f"  extra memory {label:<18} {memory['VmRSS']:,.0f} MB (own {memory['RssAnon']:,.0f} MB,"
+            f" mapped files {memory['RssFile']:,.0f} MB: the matrix, and the index's postings)",
+            flush=True,
+        )
 
 
 def main() -> None:

@@ -41,8 +41,8 @@ from papershelf.library.prepare import (
     prepare_papers,
     read_chunks,
 )
-from papershelf.library.rows import INSERT, UPDATE, digest, paper_to_row, row_to_paper
 from papershelf.library.ranking import segment_written
+from papershelf.library.rows import INSERT, UPDATE, digest, paper_to_row, row_to_paper
 from papershelf.library.store import LibraryStore
 from papershelf.model import Paper, title_key
 from papershelf.sources import reading

@@ -1,10 +1,16 @@
 """The rankings of a library, fed from its search index.
 
-Features are built from the index's own segments (their words per field are every paper's
-distinct words already): no text is read again. Each segment's features are cached beside the
-library, in ``rank/<segment>/``, the first time a ranking is asked: a segment is immutable, so
-its features never go stale, and papers added later (a new import batch or fetch, a new
-segment) only build their own. Caches of segments that are gone are removed.
+Features are built from index segments (their words per field are every paper's distinct words
+already): no text is read again. The importer and the merge call :func:`segment_written` for
+each segment they write (the one hook of the library's writers), which builds that segment's
+features from its postings still in memory, or, for a merge, joins those of the merged
+segments, and caches them in ``rank/parts/v2-<segment>/``. After an import (``Library.merge``,
+which add and fetch call), :func:`refresh` brings the weighted matrix saved in ``rank/`` (see
+:mod:`papershelf.rank.matrix_files`) up to date: the new papers' rows are appended as a block,
+or the matrix is built again when the library grew by more than :data:`GROWTH`. A reader then
+memory-maps it: opening "for you" costs one training and one pass. A reader finding it stale
+(an older papershelf wrote the library) builds what is missing the same way, and saves it.
+Only writers remove caches of segments that are gone.
 """
 
 from __future__ import annotations
@@ -20,8 +26,8 @@ import numpy.typing as npt
 
 from papershelf.library.index import SearchIndex, Segment, SegmentData
 from papershelf.model import Paper
-from papershelf.rank.features import FeatureRows, column, paper_words
 from papershelf.rank import matrix_files
+from papershelf.rank.features import FeatureRows, column, paper_words
 from papershelf.rank.matrix import FeatureMatrix, FloatArray
 from papershelf.rank.ranker import Ranker
 from papershelf.rank.relevance import BoolArray, WordHits
@@ -217,5 +223,10 @@ def library_ranker(
         return like_scores(index(), matrix, paper(position), position)
 
     return Ranker(
-        size, lambda: library_matrix(index(), directory, size), positions_of, word_hits, lengths_once, like=like
+        size,
+        lambda: library_matrix(index(), directory, size),
+        positions_of,
+        word_hits,
+        lengths_once,
+        like=like,
     )

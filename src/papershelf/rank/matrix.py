@@ -82,7 +82,7 @@ class FeatureMatrix:
         lives = _live(parts, size)
         df = np.zeros(N_FEATURES, dtype=np.int64)
         for part, live in zip(parts, lives, strict=True):
-            for rows, cols in _chunks(part, live):
+            for _, cols in _chunks(part, live):
                 df += np.bincount(cols, minlength=N_FEATURES)
         n_docs = max(sum(int(live.sum()) for live in lives), 1)
         # A small collection keeps words in up to half its papers (its topics' own words).
@@ -125,7 +125,7 @@ class FeatureMatrix:
         squares = _row_sums(indptr, cols, self.weight * self.weight)
         with np.errstate(divide="ignore"):
             scale = np.where(squares > 0, 1 / np.sqrt(squares), 0).astype(np.float32)
-        block = Block(pos.astype(np.int64), indptr, cols, scale)
+        block = Block(pos.astype(np.int64), indptr, cols.astype(np.uint16, copy=False), scale)
         blocks = self.blocks + ((block,) if len(block) else ())
         return FeatureMatrix(max(size, self.size), self.columns, self.weight, blocks, self.basis)
 
@@ -214,13 +214,12 @@ def _live(parts: Sequence[FeatureRows], size: int) -> list[npt.NDArray[np.bool_]
     """Per part, which rows count: inside the collection and not replaced by a later part."""
     owner = np.full(size, -1, dtype=np.int32)
     for number, part in enumerate(parts):
-        inside = part.positions[part.positions < size]
-        owner[inside] = number
+        owner[part.positions[part.positions < size]] = number
     lives = []
     for number, part in enumerate(parts):
-        inside = part.positions < size
+        within = part.positions < size
         live = np.zeros(len(part), dtype=np.bool_)
-        live[inside] = owner[part.positions[inside]] == number
+        live[within] = owner[part.positions[within]] == number
         lives.append(live)
     return lives
 
@@ -234,7 +233,8 @@ def _chunks(part: FeatureRows, live: npt.NDArray[np.bool_]) -> Iterator[tuple[In
         last = int(np.searchsorted(part.indptr, start + CHUNK, side="right")) - 1
         last = min(max(last, first + 1), size)
         end = int(part.indptr[last])
-        lengths = np.diff(np.asarray(part.indptr[first : last + 1]))
+        bounds: IntArray = np.asarray(part.indptr[first : last + 1], dtype=np.int64)
+        lengths = bounds[1:] - bounds[:-1]
         rows = np.repeat(np.arange(first, last, dtype=np.int64), lengths)
         cols = np.asarray(part.indices[start:end])
         keep = live[rows]

@@ -49,7 +49,9 @@ def load(root: Path) -> tuple[FeatureMatrix, dict[str, Any]] | None:
         for name in meta["blocks"]:
             arrays = []
             for array_name, dtype in _BLOCK:
-                array = np.load(directory / str(name) / f"{array_name}.npy", mmap_mode="r", allow_pickle=False)
+                array = np.load(
+                    directory / str(name) / f"{array_name}.npy", mmap_mode="r", allow_pickle=False
+                )
                 if array.dtype != dtype or array.ndim != 1:
                     raise ValueError(f"{name}/{array_name}.npy: not a 1-d {np.dtype(dtype).name} array")
                 arrays.append(array)
@@ -120,13 +122,13 @@ def replace_sources(root: Path, old: list[str], new: str) -> None:
     start = sources.index(old[0])
     if sources[start : start + len(old)] != old:
         return
-    meta["sources"] = sources[:start] + [new] + sources[start + len(old) :]
+    meta["sources"] = [*sources[:start], new, *sources[start + len(old) :]]
     tmp_meta = root / f"{META}.{uuid.uuid4().hex[:8]}.tmp"
     tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
     tmp_meta.replace(root / META)
 
 
-def _write(path: Path, array: np.ndarray) -> None:  # type: ignore[type-arg]
+def _write(path: Path, array: np.ndarray) -> None:
     with open(path, "wb") as handle:
         np.save(handle, array)
         handle.flush()

@@ -84,7 +84,9 @@ def similar(matrix: FeatureMatrix, position: int) -> FloatArray:
     return matrix.scores(query)
 
 
-def explain(paper: Paper, coef: FloatArray, matrix: FeatureMatrix, *, top: int = 6) -> list[tuple[str, float]]:
+def explain(
+    paper: Paper, coef: FloatArray, matrix: FeatureMatrix, *, top: int = 6
+) -> list[tuple[str, float]]:
     """The words that weigh most for ``paper`` under ``coef``: (word, share of the score), the
     largest first, only those speaking for it (English stop words left out). Author words are
     marked with ``@``."""

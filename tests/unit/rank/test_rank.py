@@ -159,7 +159,10 @@ def test_row_sums_with_empty_rows_and_chunks(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_concatenated_rows_keep_the_last_row_of_a_position(papers: list[Paper]) -> None:
     whole = FeatureRows.from_papers(enumerate(papers))
-    renamed = [(i, type(p)(title=p.title + " again", abstract="", authors=p.authors)) for i, p in enumerate(papers[:5])]
+    renamed = [
+        (i, type(p)(title=p.title + " again", abstract="", authors=p.authors))
+        for i, p in enumerate(papers[:5])
+    ]
     first = FeatureRows.from_papers(enumerate(papers[:60]))
     second = FeatureRows.from_papers((i + 60, p) for i, p in enumerate(papers[60:]))
     updated = FeatureRows.from_papers(renamed)
