@@ -29,7 +29,7 @@ import numpy as np
 from papershelf.model import Paper
 from papershelf.rank.features import FeatureRows
 from papershelf.rank.matrix import FeatureMatrix
-from papershelf.rank.taste import C, train
+from papershelf.rank.taste import BACKGROUND, C, train
 
 DATA = Path(__file__).parent / "data" / "arxiv-cs-ai-2025-05.jsonl.gz"
 TOP = 20
@@ -63,9 +63,10 @@ def papershelf_ranker(papers: list[Paper], **options: float) -> Ranker:
         matrix_options["field_weights"] = (1.0, options.get("title", 1.0), options["author"])  # type: ignore[assignment]
     matrix = FeatureMatrix.build([rows], len(papers), **matrix_options)  # type: ignore[arg-type]
     c = float(options.get("c", C))
+    background = int(options.get("background", BACKGROUND))
 
     def rank(starred: np.ndarray) -> np.ndarray:
-        return train(matrix, starred, c=c).scores(matrix)
+        return train(matrix, starred, c=c, background=background).scores(matrix)
 
     return rank
 
@@ -150,6 +151,8 @@ def main() -> None:
             rankers[f"C={c}"] = papershelf_ranker(papers, c=c)
         for title, author in ((0.0, 0.0), (2.0, 0.5), (1.0, 1.0), (1.0, 0.0)):
             rankers[f"title={title} author={author}"] = papershelf_ranker(papers, title=title, author=author)
+        for background in (1000, 2000):
+            rankers[f"background={background}"] = papershelf_ranker(papers, background=background)
         for max_df in (0.05, 0.2, 0.5):
             rankers[f"max_df={max_df}"] = papershelf_ranker(papers, max_df=max_df)
     table = evaluate(papers, rankers, categories, args.k, args.seeds)

@@ -41,6 +41,7 @@ from papershelf.library.prepare import (
     prepare_papers,
     read_chunks,
 )
+from papershelf.library.ranking import segment_written
 from papershelf.library.rows import INSERT, UPDATE, digest, paper_to_row, row_to_paper
 from papershelf.library.store import LibraryStore
 from papershelf.model import Paper, title_key
@@ -341,6 +342,7 @@ class Importer:
     ) -> tuple[str, int, int]:
         name = f"seg-{uuid.uuid4().hex[:12]}"
         postings = segment.write(self.index_dir / name, reindexed, fields)
+        segment_written(self.index_dir, name, segment, fields)  # ranking features, built at import
         return name, docs, postings
 
 

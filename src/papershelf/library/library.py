@@ -107,7 +107,18 @@ class Library:
         :mod:`papershelf.library.merge`. Returns the merges done."""
         from papershelf.library.merge import merge_segments  # noqa: PLC0415 - numpy
 
-        return merge_segments(self.store, self.index_dir, force=force, progress=progress)
+        done = merge_segments(self.store, self.index_dir, force=force, progress=progress)
+        self.refresh_ranking()
+        return done
+
+    def refresh_ranking(self) -> None:
+        """The ranking matrix brought up to date after an import (see ``library/ranking.py``),
+        so that "for you" opens without building it."""
+        from papershelf.library.index import SearchIndex  # noqa: PLC0415 - numpy
+        from papershelf.library.ranking import refresh  # noqa: PLC0415
+
+        names, size = self.store.snapshot()
+        refresh(SearchIndex(self.index_dir, names, size), self.directory / "rank", size)
 
     def close(self) -> None:
         self.store.close()

@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from papershelf.library.index import FIELD_SEGMENTS, Segment, SegmentData, file_records
+from papershelf.library.ranking import segment_written
 from papershelf.library.store import LibraryStore
 
 FACTOR = 4
@@ -158,6 +159,7 @@ def merge_run(store: LibraryStore, index_dir: Path, run: Sequence[Listed], first
     except BaseException:
         shutil.rmtree(index_dir / name, ignore_errors=True)
         raise
+    segment_written(index_dir, name, merged, fields, replaces=[s.name for s in run])  # ranking features
     for segment in run:
         shutil.rmtree(index_dir / segment.name, ignore_errors=True)
 

@@ -1,51 +1,89 @@
 """The rankings of a library, fed from its search index.
 
-Features are built from the index's own segments (their words per field are every paper's
-distinct words already): no text is read again. Each segment's features are cached beside the
-library, in ``rank/<segment>/``, the first time a ranking is asked: a segment is immutable, so
-its features never go stale, and papers added later (a new import batch or fetch, a new
-segment) only build their own. Caches of segments that are gone are removed.
+Features are built from index segments (their words per field are every paper's distinct words
+already): no text is read again. The importer and the merge call :func:`segment_written` for
+each segment they write (the one hook of the library's writers), which builds that segment's
+features from its postings still in memory, or, for a merge, joins those of the merged
+segments, and caches them in ``rank/parts/v2-<segment>/``. After an import (``Library.merge``,
+which add and fetch call), :func:`refresh` brings the weighted matrix saved in ``rank/`` (see
+:mod:`papershelf.rank.matrix_files`) up to date: the new papers' rows are appended as a block,
+or the matrix is built again when the library grew by more than :data:`GROWTH`. A reader then
+memory-maps it: opening "for you" costs one training and one pass. A reader finding it stale
+(an older papershelf wrote the library) builds what is missing the same way, and saves it.
+Only writers remove caches of segments that are gone.
 """
 
 from __future__ import annotations
 
 import contextlib
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from papershelf.library.index import SearchIndex, Segment
+from papershelf.library.index import SearchIndex, Segment, SegmentData
 from papershelf.model import Paper
+from papershelf.rank import matrix_files
 from papershelf.rank.features import FeatureRows, column, paper_words
 from papershelf.rank.matrix import FeatureMatrix, FloatArray
 from papershelf.rank.ranker import Ranker
 from papershelf.rank.relevance import BoolArray, WordHits
 
-FEATURE_VERSION = "1"
+FEATURE_VERSION = "2"
+GROWTH = 0.1  # papers added since the idf was counted, as a share, before the matrix is rebuilt
+MAX_BLOCKS = 16
 
 
-def segment_rows(segment: Segment) -> FeatureRows:
-    fields = [("text", segment)]
-    fields += [(name, segment.fields[name]) for name in ("title", "author") if name in segment.fields]
+def segment_rows(segment: Segment | SegmentData, fields: Mapping[str, Segment | SegmentData]) -> FeatureRows:
+    """A segment's feature rows from its postings (written to disk, or still in memory)."""
+    sources = [("text", segment)] + [(name, fields[name]) for name in ("title", "author") if name in fields]
     return FeatureRows.from_postings(
-        [
-            (name, [s.word(i) for i in range(s.size)], np.asarray(s.ptr), np.asarray(s.postings))
-            for name, s in fields
-        ]
+        [(name, _vocabulary(s), np.asarray(s.ptr), np.asarray(s.postings)) for name, s in sources]
     )
 
 
-def cached_parts(index: SearchIndex, directory: Path) -> list[FeatureRows]:
-    """Every segment's feature rows, oldest first, built where missing and cached."""
+def _vocabulary(segment: Segment | SegmentData) -> Sequence[bytes]:
+    if isinstance(segment, SegmentData):
+        return segment.vocab
+    return [segment.word(i) for i in range(segment.size)]
+
+
+def segment_written(
+    index_dir: Path,
+    name: str,
+    segment: SegmentData,
+    fields: Mapping[str, SegmentData],
+    replaces: Sequence[str] = (),
+) -> None:
+    """The hook of the library's writers (import, merge): an index segment ``name`` was just
+    written (not yet committed). Its features are built from its postings in memory and cached;
+    for a merge (``replaces``: the segments merged), the saved matrix covers the merged segment
+    as it covered the old ones. Failing to write only costs a rebuild later."""
+    directory = index_dir.parent / "rank"
+    rows = None
+    if replaces:  # the merged segment's rows are those of its parts (several times cheaper)
+        with contextlib.suppress(OSError, ValueError):
+            parts = [FeatureRows.load(directory / "parts" / f"v{FEATURE_VERSION}-{old}") for old in replaces]
+            rows = FeatureRows.concatenate(parts)
+    with contextlib.suppress(OSError):
+        (rows or segment_rows(segment, fields)).save(directory / "parts" / f"v{FEATURE_VERSION}-{name}")
+        if replaces:
+            matrix_files.replace_sources(directory, list(replaces), name)
+
+
+def cached_parts(index: SearchIndex, directory: Path, *, writer: bool = False) -> list[FeatureRows]:
+    """Every segment's feature rows, oldest first, built where missing and cached. A ``writer``
+    (who holds the library lock) also removes the caches of segments that are gone; a reader
+    leaves them, as they may be a writer's next segment, not yet committed."""
     parts = []
     wanted = set()
     for segment in index.segments:
         name = f"v{FEATURE_VERSION}-{segment.directory.name}"
         wanted.add(name)
-        target = directory / name
+        target = directory / "parts" / name
         rows = None
         if target.is_dir():
             try:
@@ -53,17 +91,71 @@ def cached_parts(index: SearchIndex, directory: Path) -> list[FeatureRows]:
             except (OSError, ValueError):
                 shutil.rmtree(target, ignore_errors=True)  # derived data: built again below
         if rows is None:
-            rows = segment_rows(segment)
-            with contextlib.suppress(
-                OSError
-            ):  # a read-only library ranks all the same, building again next time
+            rows = segment_rows(segment, segment.fields)
+            with contextlib.suppress(OSError):  # a read-only library ranks all the same
                 rows.save(target)
         parts.append(rows)
-    if directory.is_dir():
-        for stale in directory.iterdir():
+    if writer:
+        remove_stale(directory, wanted)
+    return parts
+
+
+def remove_stale(directory: Path, wanted: set[str]) -> None:
+    """Feature caches of segments that are gone (merged, or an import stopped before its commit)."""
+    if (directory / "parts").is_dir():
+        for stale in (directory / "parts").iterdir():
             if stale.name not in wanted:
                 shutil.rmtree(stale, ignore_errors=True)
-    return parts
+    if directory.is_dir():
+        for old in directory.glob("v1-*"):  # the caches of feature version 1
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def library_matrix(index: SearchIndex, directory: Path, size: int, *, writer: bool = False) -> FeatureMatrix:
+    """The library's weighted matrix: the saved one, extended by segments added since (their
+    rows weighted with its idf), or built anew when it covers segments that are gone, the
+    papers added since exceed :data:`GROWTH` of those it counted, or it has many blocks. Saved
+    for the next start when it changed (a read-only library builds it in memory)."""
+    names = [segment.directory.name for segment in index.segments]
+    loaded = matrix_files.load(directory)
+    if loaded is not None:
+        matrix, meta = loaded
+        covered = [str(s) for s in meta["sources"]]
+        if names[: len(covered)] == covered and matrix.size <= size:
+            new = index.segments[len(covered) :]
+            added = size - matrix.size + sum(int(s.reindexed.size) for s in new)
+            if not new and matrix.size == size:
+                return matrix
+            if added <= GROWTH * matrix.basis and len(matrix.blocks) < MAX_BLOCKS:
+                extra = [_part(directory, s) for s in new]
+                matrix = matrix.extend(extra, size)
+                _save(directory, matrix, names, meta)
+                return matrix
+    matrix = FeatureMatrix.build(cached_parts(index, directory, writer=writer), size)
+    _save(directory, matrix, names, None)
+    return matrix
+
+
+def _part(directory: Path, segment: Segment) -> FeatureRows:
+    target = directory / "parts" / f"v{FEATURE_VERSION}-{segment.directory.name}"
+    with contextlib.suppress(OSError, ValueError):
+        return FeatureRows.load(target)
+    rows = segment_rows(segment, segment.fields)
+    with contextlib.suppress(OSError):
+        rows.save(target)
+    return rows
+
+
+def _save(directory: Path, matrix: FeatureMatrix, names: list[str], meta: dict[str, Any] | None) -> None:
+    with contextlib.suppress(OSError):  # a read-only library ranks all the same
+        matrix_files.save(directory, matrix, names, meta)
+
+
+def refresh(index: SearchIndex, directory: Path, size: int) -> None:
+    """After an import (and its merges), by the writer: the saved matrix brought up to date, so
+    the next reader opens "for you" without building it."""
+    library_matrix(index, directory, size, writer=True)
+    remove_stale(directory, {f"v{FEATURE_VERSION}-{s.directory.name}" for s in index.segments})
 
 
 def doc_lengths(index: SearchIndex) -> npt.NDArray[np.int64]:
@@ -87,16 +179,19 @@ def like_scores(index: SearchIndex, matrix: FeatureMatrix, paper: Paper, positio
         name = "any" if field == "text" else field
         if name != "any" and not index.has_field(name):
             continue
-        for word in words:
-            weight = float(matrix.weight[column(field, word)])
-            if weight == 0:
+        ordered = sorted(words)
+        local = matrix.local_ids(np.asarray([column(field, w) for w in ordered], dtype=np.int32))
+        for word, found in zip(ordered, local.tolist(), strict=True):
+            if found < 0:
                 continue
+            weight = float(matrix.weight[found])
             for segment in index.segments:
                 source = segment if name == "any" else segment.fields[name]
                 postings = source.word_postings(word)
                 if postings.size:
                     scores[postings] += np.float32(weight * weight)
-    scores *= matrix.row_scale * matrix.row_scale[position]
+    row_scale = matrix.row_scales()
+    scores *= row_scale[: index.size] * row_scale[position]
     return scores
 
 
@@ -128,5 +223,10 @@ def library_ranker(
         return like_scores(index(), matrix, paper(position), position)
 
     return Ranker(
-        size, lambda: cached_parts(index(), directory), positions_of, word_hits, lengths_once, like=like
+        size,
+        lambda: library_matrix(index(), directory, size),
+        positions_of,
+        word_hits,
+        lengths_once,
+        like=like,
     )

@@ -138,6 +138,31 @@ class FeatureRows:
         indptr = np.append(starts, docs64.size).astype(np.int64)
         return cls(positions.astype(np.int64), indptr, cols.astype(np.int32))
 
+    @classmethod
+    def concatenate(cls, parts: Sequence[FeatureRows]) -> FeatureRows:
+        """The rows of ``parts`` (oldest first) as one, by position: where several have a row
+        of a position, the last one's (what an index merge keeps of re-indexed papers)."""
+        positions = (
+            np.concatenate([np.asarray(p.positions) for p in parts]) if parts else np.zeros(0, np.int64)
+        )
+        order = np.argsort(positions, kind="stable")
+        ordered = positions[order]
+        last = np.r_[ordered[1:] != ordered[:-1], True] if ordered.size else np.zeros(0, dtype=np.bool_)
+        chosen = order[last]
+        starts = np.concatenate([np.asarray(p.indptr[:-1]) for p in parts]) if parts else positions
+        ends = np.concatenate([np.asarray(p.indptr[1:]) for p in parts]) if parts else positions
+        offsets = np.cumsum([0] + [int(p.indices.size) for p in parts[:-1]], dtype=np.int64)
+        starts = starts + np.repeat(offsets, [len(p) for p in parts])
+        lengths = (
+            (ends - np.concatenate([np.asarray(p.indptr[:-1]) for p in parts]))[chosen] if parts else ends
+        )
+        indices = np.concatenate([np.asarray(p.indices) for p in parts]) if parts else np.zeros(0, np.int32)
+        indptr = np.zeros(chosen.size + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        before = np.repeat(starts[chosen] - indptr[:-1], lengths)
+        take = before + np.arange(int(indptr[-1]), dtype=np.int64)
+        return cls(ordered[last].astype(np.int64), indptr, indices[take].astype(np.int32, copy=False))
+
     def save(self, directory: Path) -> None:
         """Written under a temporary name and renamed, so the cache is complete or absent."""
         tmp = directory.with_name(directory.name + ".tmp")

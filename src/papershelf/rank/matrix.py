@@ -1,21 +1,27 @@
-"""The weighted feature matrix of a whole collection, ready for scoring.
+"""The weighted feature matrix of a whole collection, ready for scoring: compact, append-only.
 
 Built from :class:`~papershelf.rank.features.FeatureRows` parts (import batches; a later part's
 row replaces an earlier row of the same position). Columns are weighted as tf-idf with binary
 tf: ``idf(column) * field weight``, each row scaled to unit length. Columns in fewer than
 ``min_df`` papers or in more than ``max_df`` of them (the "the", "we", "model" of every
-abstract; in a small collection, more than half of them) are dropped when the matrix is built:
-they say nothing of taste and are about half of all entries, so dropping them halves the
-memory and the time of every score.
+abstract) are dropped, and of the rest at most :data:`MAX_COLUMNS` are kept, those in most
+papers first (arxiv-sanity-lite keeps 20,000): a kept column is then a 16-bit *local* id, so
+the matrix costs two bytes per entry and a score pass gathers from a table that fits in the
+CPU cache.
+
+The rows are held in *blocks* (each: positions, CSR pointers, local column ids, row scales).
+A full build gives one block; papers added later are appended as new blocks weighted with the
+same columns and idf (:meth:`FeatureMatrix.extend`), so adding a day's papers costs only their
+own rows. A later block's row of a position replaces an earlier one (a re-indexed paper).
 
 Scores are one pass over the entries: ``sum(v[col] for col in row) * row_scale`` with a dense
-vector ``v`` of column weights, in numpy (no float matrix is ever held: values are implied).
+vector ``v`` over the local columns, in numpy (values are implied by the column).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -24,24 +30,43 @@ from papershelf.rank.features import AUTHOR_OFFSET, N_FEATURES, TITLE_OFFSET, Fe
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
+Int32Array = npt.NDArray[np.int32]
+LocalArray = npt.NDArray[np.uint16]
 
 # Field weights (text, title, author); tuned on real abstracts (bench/rank_quality.py).
 FIELD_WEIGHTS = (1.0, 1.0, 0.5)
 MIN_DF = 2
 MAX_DF = 0.1
 SMALL = 500  # papers: below 5,000 the df cut-off is this many papers, up to half of them
-CHUNK = 1 << 22  # entries per step of a score pass (bounded temporary memory)
+MAX_COLUMNS = 65_535  # local ids are uint16
+CHUNK = 1 << 22  # entries per step of a pass (bounded temporary memory)
+
+
+@dataclass(frozen=True)
+class Block:
+    """Rows of some positions: ``cols[indptr[r]:indptr[r + 1]]`` are row ``r``'s local columns."""
+
+    positions: IntArray
+    indptr: IntArray
+    cols: LocalArray
+    row_scale: FloatArray  # 1 / length of the weighted row (0 for an empty row)
+
+    def __len__(self) -> int:
+        return int(self.positions.size)
 
 
 @dataclass(frozen=True)
 class FeatureMatrix:
-    """Rows of every position ``0..size-1`` (a position without features has an empty row)."""
+    """Every position ``0..size-1`` (one without a row scores 0)."""
 
     size: int
-    indptr: IntArray  # size + 1
-    indices: npt.NDArray[np.int32]
-    weight: FloatArray  # per column: idf * field weight (0 for dropped columns)
-    row_scale: FloatArray  # per row: 1 / length of the weighted row (0 for an empty row)
+    columns: Int32Array  # local id -> hashed feature column, ascending
+    weight: FloatArray  # per local id: idf * field weight
+    blocks: tuple[Block, ...]
+    basis: int  # papers the idf was counted over
+    _where: list[tuple[npt.NDArray[np.int16], Int32Array]] = field(
+        default_factory=list, compare=False, repr=False
+    )
 
     @classmethod
     def build(
@@ -52,97 +77,174 @@ class FeatureMatrix:
         min_df: int = MIN_DF,
         max_df: float = MAX_DF,
         field_weights: tuple[float, float, float] = FIELD_WEIGHTS,
+        max_columns: int = MAX_COLUMNS,
     ) -> FeatureMatrix:
-        owner = np.full(size, -1, dtype=np.int32)
-        row_of = np.zeros(size, dtype=np.int64)
-        for number, part in enumerate(parts):
-            inside = part.positions < size
-            owner[part.positions[inside]] = number
-            row_of[part.positions[inside]] = np.flatnonzero(inside)
-        # Document frequency over the rows that count (not those replaced by a later part).
+        lives = _live(parts, size)
         df = np.zeros(N_FEATURES, dtype=np.int64)
-        for number, part in enumerate(parts):
-            live = _live_rows(part, owner, number, size)
-            if live.all():
-                df += np.bincount(part.indices, minlength=N_FEATURES)
-            else:
-                df += np.bincount(part.indices[np.repeat(live, np.diff(part.indptr))], minlength=N_FEATURES)
-        n_docs = max(int((owner >= 0).sum()), 1)
+        for part, live in zip(parts, lives, strict=True):
+            for _, cols in _chunks(part, live):
+                df += np.bincount(cols, minlength=N_FEATURES)
+        n_docs = max(sum(int(live.sum()) for live in lives), 1)
         # A small collection keeps words in up to half its papers (its topics' own words).
         keep = (df >= min_df) & (df <= max(max_df * n_docs, min(0.5 * n_docs, SMALL), min_df))
-        idf = (np.log((1 + n_docs) / (1 + df)) + 1).astype(np.float32)
-        fields = np.ones(N_FEATURES, dtype=np.float32)
-        fields[:TITLE_OFFSET] = field_weights[0]
-        fields[TITLE_OFFSET:AUTHOR_OFFSET] = field_weights[1]
-        fields[AUTHOR_OFFSET:] = field_weights[2]
-        weight = np.where(keep, idf * fields, np.float32(0)).astype(np.float32)
-        lengths = np.zeros(size, dtype=np.int64)
-        for number, part in enumerate(parts):  # two passes, so no part's entries are held twice
-            row_ids, cols = _kept_entries(part, keep, _live_rows(part, owner, number, size))
-            lengths[part.positions[np.unique(row_ids)]] = np.bincount(row_ids)[np.unique(row_ids)]
-        indptr = np.zeros(size + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
-        indices = np.empty(int(indptr[-1]), dtype=np.int32)
-        for number, part in enumerate(parts):
-            row_ids, cols = _kept_entries(part, keep, _live_rows(part, owner, number, size))
-            if cols.size == 0:
-                continue
-            positions = part.positions[row_ids]
-            # Entries of one row are contiguous in a part, in row order: place them by offset.
-            first = np.flatnonzero(np.r_[True, row_ids[1:] != row_ids[:-1]])
-            run = np.arange(cols.size) - np.repeat(first, np.diff(np.r_[first, cols.size]))
-            indices[indptr[positions] + run] = cols
-        squares = _row_sums(indptr, indices, weight * weight)
+        columns = np.flatnonzero(keep)
+        if columns.size > max_columns:  # the most frequent first; ties: the lower column
+            columns = np.sort(columns[np.argsort(-df[columns], kind="stable")[:max_columns]])
+        idf = (np.log((1 + n_docs) / (1 + df[columns])) + 1).astype(np.float32)
+        fields = np.full(columns.size, field_weights[0], dtype=np.float32)
+        fields[columns >= TITLE_OFFSET] = field_weights[1]
+        fields[columns >= AUTHOR_OFFSET] = field_weights[2]
+        weight = (idf * fields).astype(np.float32)
+        empty = cls(size, columns.astype(np.int32), weight, (), n_docs)
+        return empty.extend(parts, size, lives)
+
+    def extend(
+        self, parts: Sequence[FeatureRows], size: int, lives: list[npt.NDArray[np.bool_]] | None = None
+    ) -> FeatureMatrix:
+        """This matrix with ``parts`` appended as one block, weighted with these columns (papers
+        up to ``size``)."""
+        lives = _live(parts, size) if lives is None else lives
+        local = np.full(N_FEATURES, -1, dtype=np.int32)
+        local[self.columns] = np.arange(self.columns.size, dtype=np.int32)
+        positions, lengths, chunks = [], [], []
+        for part, live in zip(parts, lives, strict=True):
+            rows_live = np.flatnonzero(live)
+            positions.append(part.positions[rows_live])
+            counts = np.zeros(len(part), dtype=np.int64)
+            for rows, cols in _chunks(part, live):
+                ids = local[cols]
+                kept = ids >= 0
+                counts += np.bincount(rows[kept], minlength=len(part))
+                chunks.append(ids[kept].astype(np.uint16))
+            lengths.append(counts[rows_live])
+        pos = np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64)
+        indptr = np.zeros(pos.size + 1, dtype=np.int64)
+        if lengths:
+            np.cumsum(np.concatenate(lengths), out=indptr[1:])
+        cols = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.uint16)
+        squares = _row_sums(indptr, cols, self.weight * self.weight)
         with np.errstate(divide="ignore"):
-            row_scale = np.where(squares > 0, 1 / np.sqrt(squares), 0).astype(np.float32)
-        return cls(size, indptr, indices, weight, row_scale)
+            scale = np.where(squares > 0, 1 / np.sqrt(squares), 0).astype(np.float32)
+        block = Block(pos.astype(np.int64), indptr, cols.astype(np.uint16, copy=False), scale)
+        blocks = self.blocks + ((block,) if len(block) else ())
+        return FeatureMatrix(max(size, self.size), self.columns, self.weight, blocks, self.basis)
+
+    @property
+    def entries(self) -> int:
+        return sum(int(block.cols.size) for block in self.blocks)
+
+    def local_ids(self, hashed: Int32Array) -> Int32Array:
+        """Local ids of hashed feature columns (-1 for a column not kept)."""
+        found = np.searchsorted(self.columns, hashed)
+        found = np.minimum(found, max(self.columns.size - 1, 0))
+        hit = self.columns[found] == hashed if self.columns.size else np.zeros(hashed.size, dtype=np.bool_)
+        return np.where(hit, found, -1).astype(np.int32)
 
     def scores(self, column_values: FloatArray) -> FloatArray:
-        """Per row: the dot product of the weighted, unit-length row with ``column_values``."""
-        return (
-            _row_sums(self.indptr, self.indices, (column_values * self.weight).astype(np.float32))
-            * self.row_scale
-        )
+        """Per position: the dot product of the weighted, unit-length row with ``column_values``
+        (one value per local column)."""
+        values = (column_values * self.weight).astype(np.float32)
+        out = np.zeros(self.size, dtype=np.float32)
+        for block in self.blocks:  # in order: a later block's row wins
+            out[block.positions] = _row_sums(block.indptr, block.cols, values) * block.row_scale
+        return out
 
-    def row(self, position: int) -> tuple[npt.NDArray[np.int32], FloatArray]:
-        """Columns and values of one (weighted, unit-length) row."""
-        start, end = int(self.indptr[position]), int(self.indptr[position + 1])
-        cols = self.indices[start:end]
-        return cols, self.weight[cols] * self.row_scale[position]
+    def row_scales(self) -> FloatArray:
+        out = np.zeros(self.size, dtype=np.float32)
+        for block in self.blocks:
+            out[block.positions] = block.row_scale
+        return out
+
+    def _locate(self) -> tuple[npt.NDArray[np.int16], Int32Array]:
+        """Per position: its block (-1: none) and row there."""
+        if not self._where:
+            owner = np.full(self.size, -1, dtype=np.int16)
+            row_of = np.zeros(self.size, dtype=np.int32)
+            for number, block in enumerate(self.blocks):
+                owner[block.positions] = number
+                row_of[block.positions] = np.arange(len(block), dtype=np.int32)
+            self._where.append((owner, row_of))
+        return self._where[0]
+
+    def row(self, position: int) -> tuple[LocalArray, FloatArray]:
+        """Local columns and values of one (weighted, unit-length) row."""
+        owner, row_of = self._locate()
+        if owner[position] < 0:
+            return np.zeros(0, dtype=np.uint16), np.zeros(0, dtype=np.float32)
+        block, r = self.blocks[int(owner[position])], int(row_of[position])
+        cols = np.asarray(block.cols[int(block.indptr[r]) : int(block.indptr[r + 1])])
+        return cols, self.weight[cols] * block.row_scale[r]
 
     def rows_csr(self, positions: IntArray):  # type: ignore[no-untyped-def]  # scipy has no types
         """The weighted rows of ``positions`` as a scipy CSR matrix (training data)."""
         from scipy.sparse import csr_matrix  # noqa: PLC0415 - scipy: only when training
 
-        starts, ends = self.indptr[positions], self.indptr[positions + 1]
-        lengths = ends - starts
+        owner, row_of = self._locate()
+        blocks, rows = owner[positions], row_of[positions]
+        starts = np.zeros(positions.size, dtype=np.int64)
+        lengths = np.zeros(positions.size, dtype=np.int64)
+        for number, block in enumerate(self.blocks):
+            sel = blocks == number
+            starts[sel] = block.indptr[rows[sel]]
+            lengths[sel] = block.indptr[rows[sel] + 1] - starts[sel]
         indptr = np.zeros(positions.size + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
-        take = np.repeat(starts - indptr[:-1], lengths) + np.arange(int(indptr[-1]))
-        cols = self.indices[take]
-        data = self.weight[cols] * np.repeat(self.row_scale[positions], lengths)
-        return csr_matrix((data, cols, indptr), shape=(positions.size, N_FEATURES))
+        cols = np.empty(int(indptr[-1]), dtype=np.int32)
+        data = np.empty(int(indptr[-1]), dtype=np.float32)
+        for number, block in enumerate(self.blocks):
+            sel = np.flatnonzero(blocks == number)
+            src = _ranges(starts[sel], lengths[sel])
+            dst = _ranges(indptr[sel], lengths[sel])
+            cols[dst] = block.cols[src]
+            data[dst] = self.weight[cols[dst]] * np.repeat(block.row_scale[rows[sel]], lengths[sel])
+        return csr_matrix((data, cols, indptr), shape=(positions.size, self.columns.size))
 
 
-def _kept_entries(
-    part: FeatureRows, keep: npt.NDArray[np.bool_], live: npt.NDArray[np.bool_]
-) -> tuple[IntArray, npt.NDArray[np.int32]]:
-    """(row, column) of the entries of ``part`` that stay: a kept column in a live row."""
-    row_ids = np.repeat(np.arange(len(part)), np.diff(part.indptr))
-    entry_keep = keep[part.indices] & live[row_ids]
-    return row_ids[entry_keep], np.asarray(part.indices[entry_keep], dtype=np.int32)
+def _ranges(starts: IntArray, lengths: IntArray) -> IntArray:
+    """The concatenated ranges ``starts[i] .. starts[i] + lengths[i]``."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    before = np.zeros(lengths.size, dtype=np.int64)
+    np.cumsum(lengths[:-1], out=before[1:])
+    return np.repeat(starts - before, lengths) + np.arange(total, dtype=np.int64)
 
 
-def _live_rows(
-    part: FeatureRows, owner: npt.NDArray[np.int32], number: int, size: int
-) -> npt.NDArray[np.bool_]:
-    inside = part.positions < size
-    live = np.zeros(len(part), dtype=np.bool_)
-    live[inside] = owner[part.positions[inside]] == number
-    return live
+def _live(parts: Sequence[FeatureRows], size: int) -> list[npt.NDArray[np.bool_]]:
+    """Per part, which rows count: inside the collection and not replaced by a later part."""
+    owner = np.full(size, -1, dtype=np.int32)
+    for number, part in enumerate(parts):
+        owner[part.positions[part.positions < size]] = number
+    lives = []
+    for number, part in enumerate(parts):
+        within = part.positions < size
+        live = np.zeros(len(part), dtype=np.bool_)
+        live[within] = owner[part.positions[within]] == number
+        lives.append(live)
+    return lives
 
 
-def _row_sums(indptr: IntArray, indices: npt.NDArray[np.int32], values: FloatArray) -> FloatArray:
+def _chunks(part: FeatureRows, live: npt.NDArray[np.bool_]) -> Iterator[tuple[IntArray, Int32Array]]:
+    """(row, column) of the entries of the live rows of ``part``, a bounded number at a time."""
+    size = len(part)
+    first = 0
+    while first < size:
+        start = int(part.indptr[first])
+        last = int(np.searchsorted(part.indptr, start + CHUNK, side="right")) - 1
+        last = min(max(last, first + 1), size)
+        end = int(part.indptr[last])
+        bounds: IntArray = np.asarray(part.indptr[first : last + 1], dtype=np.int64)
+        lengths = bounds[1:] - bounds[:-1]
+        rows = np.repeat(np.arange(first, last, dtype=np.int64), lengths)
+        cols = np.asarray(part.indices[start:end])
+        keep = live[rows]
+        if not keep.all():
+            rows, cols = rows[keep], cols[keep]
+        yield rows, cols
+        first = last
+
+
+def _row_sums(indptr: IntArray, indices: npt.NDArray[np.integer], values: FloatArray) -> FloatArray:
     """Per row, the sum of ``values[col]`` over its columns, in bounded chunks of entries (no
     temporary array of every entry: at 1M papers that would be hundreds of MB)."""
     size = indptr.size - 1

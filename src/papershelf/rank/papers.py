@@ -17,6 +17,7 @@ import numpy as np
 
 from papershelf.model import Paper
 from papershelf.rank.features import FeatureRows, paper_words
+from papershelf.rank.matrix import FeatureMatrix
 from papershelf.rank.ranker import Ranker
 from papershelf.rank.relevance import PrefixIndex, WordHits
 
@@ -76,4 +77,7 @@ def memory_ranker(
             )
         return lengths[0]
 
-    return Ranker(len(papers), lambda: [cached_rows(papers, cache_dir)], positions_of, word_hits, doc_lengths)
+    def matrix() -> FeatureMatrix:
+        return FeatureMatrix.build([cached_rows(papers, cache_dir)], len(papers))
+
+    return Ranker(len(papers), matrix, positions_of, word_hits, doc_lengths)

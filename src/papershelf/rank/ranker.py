@@ -19,7 +19,6 @@ import numpy.typing as npt
 from papershelf.model import Paper
 from papershelf.query.context import StateLookup
 from papershelf.rank import FORYOU, LIKE, RELEVANCE, ColdStart, cold_start_message, tag_of
-from papershelf.rank.features import FeatureRows
 from papershelf.rank.matrix import FeatureMatrix, FloatArray, IntArray
 from papershelf.rank.relevance import WordHits, bm25
 from papershelf.rank.taste import TasteModel, explain, similar, train
@@ -49,7 +48,7 @@ class Ranker:
     def __init__(
         self,
         size: int,
-        load_parts: Callable[[], Sequence[FeatureRows]],
+        load_matrix: Callable[[], FeatureMatrix],
         positions_of: Callable[[Iterable[str]], dict[str, int]],
         word_hits: Callable[[], WordHits],
         doc_lengths: Callable[[], npt.NDArray[np.int64]],
@@ -59,7 +58,7 @@ class Ranker:
         """``like(matrix, position)``: likeness to a paper from an inverted index (the library's),
         instead of a pass over every row."""
         self.size = size
-        self._load_parts = load_parts
+        self._load_matrix = load_matrix
         self._positions_of = positions_of
         self._word_hits = word_hits
         self._doc_lengths = doc_lengths
@@ -73,7 +72,7 @@ class Ranker:
     def matrix(self) -> FeatureMatrix:
         with self._lock:
             if self._matrix is None:
-                self._matrix = FeatureMatrix.build(self._load_parts(), self.size)
+                self._matrix = self._load_matrix()
             return self._matrix
 
     def _key(self, sort: str, state: StateLookup) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
@@ -137,7 +136,7 @@ class Ranker:
         ranked = self._models.get(self._key(sort, state))
         if ranked is None or not 0 <= position < self.size:
             return None
-        return float(ranked.scores[position]), explain(paper, ranked.model.coef, self.matrix.weight)
+        return float(ranked.scores[position]), explain(paper, ranked.model.coef, self.matrix)
 
 
 __all__ = ["ColdStart", "Ranker"]

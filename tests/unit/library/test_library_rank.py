@@ -3,6 +3,7 @@ features beside it per segment, and builds only a new segment's features after a
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -37,18 +38,69 @@ def test_library_and_memory_rank_alike_and_features_grow_by_segment(tmp_path: Pa
     assert collection.filter(like, context).tolist()[:20] == memory.filter(like, context).tolist()[:20]
     query = Query("robot | language", sort="relevance")
     assert collection.filter(query, context).tolist() == memory.filter(query, context).tolist()
-    cached = sorted(p.name for p in (directory / "rank").iterdir())
-    assert len(cached) == 2  # one per segment
-    first = directory / "rank" / cached[0] / "indices.npy"
+    parts = sorted(p.name for p in (directory / "rank" / "parts").iterdir())
+    assert len(parts) == 2  # one per segment, built when it was imported
+    meta = json.loads((directory / "rank" / "matrix.json").read_text())
+    assert meta["size"] == 120
+    assert len(meta["blocks"]) == 1
+    first = directory / "rank" / meta["dir"] / meta["blocks"][0] / "cols.npy"
     stamp = first.stat().st_mtime_ns
     renamed = [type(p)(title=p.title + " again", abstract=p.abstract, authors=p.authors) for p in papers[:3]]
     library.importer().import_papers(renamed)
+    assert len(list((directory / "rank" / "parts").iterdir())) == 3
     again = library.collection()
     found = again.filter(Query(sort="foryou"), context)
     assert sorted(found.tolist()) == list(range(123))
-    assert len(list((directory / "rank").iterdir())) == 3
-    assert first.stat().st_mtime_ns == stamp  # the old segments' features were not rebuilt
+    grown = json.loads((directory / "rank" / "matrix.json").read_text())
+    assert grown["dir"] == meta["dir"]  # extended: the new papers' rows appended as a block
+    assert grown["blocks"][0] == meta["blocks"][0]
+    assert len(grown["blocks"]) == 2
+    assert grown["size"] == 123
+    assert first.stat().st_mtime_ns == stamp  # the old rows were not written again
     scores_why = again.why(int(found[0]), "foryou", state)
     assert scores_why is not None
     assert scores_why[1]
     assert np.isfinite(scores_why[0])
+
+
+def test_the_matrix_is_ready_after_an_import_and_survives_merges(tmp_path: Path) -> None:
+    papers = parse_jsonl(TOPICS.read_text(encoding="utf-8"))
+    directory = tmp_path / "library"
+    library = Library(directory)
+    for start in range(0, 120, 30):
+        library.importer().import_papers(papers[start : start + 30])
+    library.refresh_ranking()  # what add and fetch do after their merges
+    meta = json.loads((directory / "rank" / "matrix.json").read_text())
+    assert meta["size"] == 120
+    assert len(meta["sources"]) == 4
+    assert library.merge(force=True) == 1
+    merged = json.loads((directory / "rank" / "matrix.json").read_text())
+    names = [name for name, _, _ in library.store.segments()]
+    assert merged["sources"] == names  # the merged segment is covered: no rebuild
+    assert merged["dir"] == meta["dir"]
+    assert [p.name for p in (directory / "rank" / "parts").iterdir()] == [f"v2-{names[0]}"]
+    state = ReadingState()
+    for paper in papers[:40:8]:
+        state.update(paper.key, starred=True)
+    ranked = library.collection().filter(Query(sort="foryou"), Context(state)).tolist()
+    memory = InMemoryCollection(papers).filter(Query(sort="foryou"), Context(state)).tolist()
+    assert ranked == memory
+    # Built again from the merged segment's features (those of its parts, joined).
+    (directory / "rank" / "matrix.json").unlink()
+    again = library.collection().filter(Query(sort="foryou"), Context(state)).tolist()
+    assert again == memory
+
+
+def test_a_damaged_matrix_is_built_again(tmp_path: Path) -> None:
+    papers = parse_jsonl(TOPICS.read_text(encoding="utf-8"))
+    directory = tmp_path / "library"
+    library = Library(directory)
+    library.importer().import_papers(papers)
+    library.refresh_ranking()
+    meta = json.loads((directory / "rank" / "matrix.json").read_text())
+    (directory / "rank" / meta["dir"] / meta["blocks"][0] / "cols.npy").write_bytes(b"garbage")
+    state = ReadingState()
+    state.update(papers[0].key, starred=True)
+    ranked = library.collection().filter(Query(sort="foryou"), Context(state)).tolist()
+    assert ranked == InMemoryCollection(papers).filter(Query(sort="foryou"), Context(state)).tolist()
+    assert json.loads((directory / "rank" / "matrix.json").read_text())["dir"] != meta["dir"]

@@ -155,3 +155,20 @@ def test_row_sums_with_empty_rows_and_chunks(monkeypatch: pytest.MonkeyPatch) ->
     for chunk in (1 << 22, 7, 1):
         monkeypatch.setattr(matrix, "CHUNK", chunk)
         assert np.allclose(matrix._row_sums(indptr, indices, values), expected, atol=1e-5)
+
+
+def test_concatenated_rows_keep_the_last_row_of_a_position(papers: list[Paper]) -> None:
+    whole = FeatureRows.from_papers(enumerate(papers))
+    renamed = [
+        (i, type(p)(title=p.title + " again", abstract="", authors=p.authors))
+        for i, p in enumerate(papers[:5])
+    ]
+    first = FeatureRows.from_papers(enumerate(papers[:60]))
+    second = FeatureRows.from_papers((i + 60, p) for i, p in enumerate(papers[60:]))
+    updated = FeatureRows.from_papers(renamed)
+    joined = FeatureRows.concatenate([first, updated, second])
+    expected = FeatureRows.from_papers([*renamed, *((i, p) for i, p in enumerate(papers) if i >= 5)])
+    assert np.array_equal(joined.positions, expected.positions)
+    assert np.array_equal(joined.indptr, expected.indptr)
+    assert np.array_equal(joined.indices, expected.indices)
+    assert not np.array_equal(joined.indices, whole.indices)
