@@ -29,6 +29,7 @@ from papershelf.model import Paper
 from papershelf.rank import matrix_files
 from papershelf.rank.features import FeatureRows, column, paper_words
 from papershelf.rank.matrix import FeatureMatrix, FloatArray
+from papershelf.rank.model_store import ModelStore
 from papershelf.rank.ranker import Ranker
 from papershelf.rank.relevance import BoolArray, WordHits
 
@@ -229,4 +230,5 @@ def library_ranker(
         word_hits,
         lengths_once,
         like=like,
+        models=ModelStore(directory / "models"),
     )

@@ -20,6 +20,7 @@ from papershelf.model import Paper
 from papershelf.query.context import StateLookup
 from papershelf.rank import FORYOU, LIKE, RELEVANCE, ColdStart, cold_start_message, tag_of
 from papershelf.rank.matrix import FeatureMatrix, FloatArray, IntArray
+from papershelf.rank.model_store import ModelStore, model_key
 from papershelf.rank.relevance import WordHits, bm25
 from papershelf.rank.taste import TasteModel, explain, similar, train
 
@@ -54,15 +55,18 @@ class Ranker:
         doc_lengths: Callable[[], npt.NDArray[np.int64]],
         *,
         like: Callable[[FeatureMatrix, int], FloatArray] | None = None,
+        models: ModelStore | None = None,
     ) -> None:
         """``like(matrix, position)``: likeness to a paper from an inverted index (the library's),
-        instead of a pass over every row."""
+        instead of a pass over every row. ``models``: trained models kept on disk (a reader
+        opened with the same stars ranks without training)."""
         self.size = size
         self._load_matrix = load_matrix
         self._positions_of = positions_of
         self._word_hits = word_hits
         self._doc_lengths = doc_lengths
         self._like_of = like
+        self._store = models
         self._matrix: FeatureMatrix | None = None
         self._lock = threading.Lock()
         self._models: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Ranked] = {}
@@ -98,12 +102,29 @@ class Ranker:
         if positives.size == 0:
             raise ColdStart(cold_start_message(sort))
         matrix = self.matrix
-        model = train(matrix, positives, negatives)
+        model = self._trained(key, matrix, positives, negatives)
         ranked = Ranked(model, model.scores(matrix))
         # One model per tag is kept: older labels of the same tag are not asked again.
         self._models = {k: v for k, v in self._models.items() if k[0] != key[0]}
         self._models[key] = ranked
         return ranked
+
+    def _trained(
+        self,
+        key: tuple[str, tuple[str, ...], tuple[str, ...]],
+        matrix: FeatureMatrix,
+        positives: IntArray,
+        negatives: IntArray,
+    ) -> TasteModel:
+        """The model for these labels: from the store when trained before, else trained now."""
+        if self._store is None:
+            return train(matrix, positives, negatives)
+        stored = model_key(*key, matrix)
+        model = self._store.get(stored, matrix.columns.size)
+        if model is None:
+            model = train(matrix, positives, negatives)
+            self._store.put(stored, model)
+        return model
 
     def scores(self, sort: str, state: StateLookup, words: Sequence[str] = ()) -> FloatArray:
         """Per position, higher first; raises :class:`ColdStart` (no labels, or ``like:`` of a

@@ -104,3 +104,55 @@ def test_a_damaged_matrix_is_built_again(tmp_path: Path) -> None:
     ranked = library.collection().filter(Query(sort="foryou"), Context(state)).tolist()
     assert ranked == InMemoryCollection(papers).filter(Query(sort="foryou"), Context(state)).tolist()
     assert json.loads((directory / "rank" / "matrix.json").read_text())["dir"] != meta["dir"]
+
+
+RANK_IN_A_NEW_PROCESS = """
+import json, sys
+from pathlib import Path
+from papershelf.library.library import Library
+from papershelf.query.context import Context
+from papershelf.query.search import Query
+from papershelf.store.reading import ReadingState
+state = ReadingState()
+for key in json.loads(sys.argv[2]):
+    state.update(key, starred=True)
+collection = Library(Path(sys.argv[1]), readonly=True).collection()
+order = collection.filter(Query(sort="foryou"), Context(state)).tolist()
+print(json.dumps({"order": order, "sklearn": "sklearn" in sys.modules}))
+"""
+
+
+def test_a_trained_model_is_kept_so_the_next_reader_ranks_without_training(tmp_path: Path) -> None:
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    papers = parse_jsonl(TOPICS.read_text(encoding="utf-8"))
+    directory = tmp_path / "library"
+    library = Library(directory)
+    library.importer().import_papers(papers)
+    library.close()
+
+    def rank(stars: list[str]) -> dict[str, object]:
+        done = subprocess.run(
+            [sys.executable, "-c", RANK_IN_A_NEW_PROCESS, str(directory), json.dumps(stars)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        answer: dict[str, object] = json.loads(done.stdout)
+        return answer
+
+    stars = [paper.key for paper in papers[:40:8]]
+    first = rank(stars)
+    assert first["sklearn"]  # trained, and kept
+    again = rank(stars)
+    assert not again["sklearn"]  # the same stars: the kept model, no scikit-learn, no training
+    assert again["order"] == first["order"]
+    changed = rank([*stars, papers[41].key])
+    assert changed["sklearn"]  # another star: trained again
+    assert changed["order"] != first["order"]
+    models = directory / "rank" / "models"
+    for saved in models.glob("*.npz"):
+        saved.write_bytes(b"not a model")  # a damaged file is trained again, not trusted
+    assert rank(stars)["order"] == first["order"]
