@@ -34,6 +34,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from papershelf.library.pairs import FILES as PAIR_FILES
+from papershelf.library.pairs import PairData, Pairs
 from papershelf.library.store import REPAIR, LibraryDamaged
 
 BoolArray = npt.NDArray[np.bool_]
@@ -58,6 +60,7 @@ class SegmentData:
     vocab: list[bytes]
     ptr: npt.NDArray[np.int64]
     postings: npt.NDArray[np.uint32]
+    pairs: PairData | None = None
 
     @classmethod
     def build(cls, entries: Iterable[tuple[int, Iterable[bytes]]]) -> SegmentData:
@@ -90,7 +93,8 @@ class SegmentData:
         words = np.repeat(np.arange(len(self.vocab), dtype=np.int64), np.diff(self.ptr))[keep]
         ptr = np.zeros(len(self.vocab) + 1, dtype=np.int64)
         np.cumsum(np.bincount(words, minlength=len(self.vocab)), out=ptr[1:])
-        return SegmentData(self.vocab, ptr, mapped[keep].astype(np.uint32))
+        pairs = self.pairs.remap(keep) if self.pairs is not None else None
+        return SegmentData(self.vocab, ptr, mapped[keep].astype(np.uint32), pairs)
 
     def write(
         self, directory: Path, reindexed: Iterable[int] = (), fields: Mapping[str, SegmentData] | None = None
@@ -119,6 +123,8 @@ class SegmentData:
         np.save(directory / "ptr.npy", self.ptr)
         np.save(directory / "postings.npy", self.postings.astype(np.uint32, copy=False))
         np.save(directory / "reindexed.npy", np.asarray(reindexed, dtype=np.uint32))
+        if self.pairs is not None:
+            self.pairs.write(directory, self.ptr)
 
 
 def file_records(directory: Path) -> list[tuple[str, int, int]]:
@@ -149,6 +155,11 @@ class Segment:
         self.fields = {
             name: Segment(directory / name) for name in FIELD_SEGMENTS if (directory / name).is_dir()
         }
+        self.pairs = Pairs(directory, self.ptr) if (directory / PAIR_FILES[-1]).is_file() else None
+
+    def word_range(self, prefix: bytes) -> tuple[int, int]:
+        """The ranks of the words starting with ``prefix``."""
+        return self._bisect(prefix), self._bisect(prefix + _TOP)
 
     def word(self, i: int) -> bytes:
         return self.vocab[self.offsets[i] : self.offsets[i + 1]]
