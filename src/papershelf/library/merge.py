@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from papershelf.library.index import FIELD_SEGMENTS, Segment, SegmentData, file_records
+from papershelf.library.pairs import Pairs, merge_pairs
 from papershelf.library.store import LibraryStore
 
 FACTOR = 4
@@ -98,15 +99,19 @@ def merge_data(parts: Sequence[Segment], drop_reindexed: bool) -> tuple[SegmentD
     words = sorted(set().union(*vocabularies))
     ids = {word: number for number, word in enumerate(words)}
 
-    def kept(number: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]:
+    mapped = [
+        np.fromiter(map(ids.__getitem__, vocabulary), dtype=np.int64, count=len(vocabulary))
+        for vocabulary in vocabularies
+    ]
+
+    def kept(number: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
         """Part ``number``'s postings that survive: (merged word id, paper), grouped by word."""
-        part, vocabulary = parts[number], vocabularies[number]
-        mapped = np.fromiter(map(ids.__getitem__, vocabulary), dtype=np.int64, count=len(vocabulary))
+        part = parts[number]
         docs = np.asarray(part.postings, dtype=np.uint32)
         ptr: npt.NDArray[np.int64] = np.asarray(part.ptr, dtype=np.int64)
-        word_of = np.repeat(mapped, ptr[1:] - ptr[:-1])
+        word_of = np.repeat(mapped[number], ptr[1:] - ptr[:-1])
         keep = last[docs] <= number
-        return word_of[keep], docs[keep]
+        return word_of[keep], docs[keep], keep
 
     # Two passes, one part at a time (memory: the output plus one part's postings, not a sort
     # of them all): count the postings each part gives each word, then place them. The word
@@ -117,16 +122,25 @@ def merge_data(parts: Sequence[Segment], drop_reindexed: bool) -> tuple[SegmentD
     np.cumsum(np.sum(counts, axis=0, dtype=np.int64) if counts else ptr[1:], out=ptr[1:])
     merged = np.empty(int(ptr[-1]), dtype=np.uint32)
     filled = ptr[:-1].copy()
+    with_pairs = all(part.pairs is not None for part in parts)
+    placed: list[tuple[Pairs, npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []
     for number, count in enumerate(counts):
-        word_of, docs = kept(number)
+        word_of, docs, keep = kept(number)
         starts = np.zeros(len(words), dtype=np.int64)
         np.cumsum(count[:-1], out=starts[1:])
-        merged[filled[word_of] + np.arange(word_of.size) - starts[word_of]] = docs
+        destination = filled[word_of] + np.arange(word_of.size) - starts[word_of]
+        merged[destination] = docs
         filled += count
+        pairs = parts[number].pairs
+        if with_pairs and pairs is not None:
+            everywhere = np.full(keep.size, -1, dtype=np.int64)
+            everywhere[keep] = destination
+            placed.append((pairs, mapped[number], everywhere))
     voided = np.empty(0, dtype=np.uint32)
     if not drop_reindexed:
         voided = np.unique(np.concatenate(reindexed)).astype(np.uint32) if reindexed else voided
-    return SegmentData(words, ptr, merged), voided
+    merged_pairs = merge_pairs(placed, len(words), np.diff(ptr)) if with_pairs else None
+    return SegmentData(words, ptr, merged, merged_pairs), voided
 
 
 def merge_run(store: LibraryStore, index_dir: Path, run: Sequence[Listed], first: bool) -> None:

@@ -29,8 +29,9 @@ import numpy.typing as npt
 from papershelf.library.tokens import distinct, word_of_postings
 
 BITS = 15
-CODES = (1 << BITS) - 1  # codes 0 .. CODES - 1; CODES itself is NONE
-NONE = CODES
+MASK = (1 << BITS) - 1
+NONE = MASK  # the entry of a posting whose word is followed by no coded word
+CODES = MASK  # at most this many coded words (codes 0 .. CODES - 1) in a segment
 FIRST = 0x8000
 FILES = ("pair_words.npy", "pair_ptr.npy", "pairs.npy")
 
@@ -50,15 +51,14 @@ class PairData:
     def build(
         cls,
         ptr: Int64Array,
-        post_rank: Int64Array,
-        post_entry: Int64Array,
-        first: Int64Array,
-        second: Int64Array,
-        pair_entry: Int64Array,
+        posts: tuple[Int64Array, Int64Array],
+        pairs: tuple[Int64Array, Int64Array, Int64Array],
         entries: int,
     ) -> PairData:
-        """From a segment's postings (sorted by rank, entry) and its adjacent word pairs (ranks
-        ``first`` -> ``second`` in entry ``pair_entry``)."""
+        """From a segment's postings ``posts`` (rank, entry; sorted) and its adjacent word pairs
+        ``pairs`` (rank of the first word, rank of the next, entry)."""
+        post_rank, post_entry = posts
+        first, second, pair_entry = pairs
         size = ptr.size - 1
         if size <= CODES:
             coded = np.arange(size, dtype=np.uint32)
@@ -83,13 +83,13 @@ class PairData:
         start = np.ones(posting.size, dtype=np.bool_)
         start[1:] = posting[1:] != posting[:-1]
         group = np.cumsum(start) - 1
-        return cls._from_keys(coded, (coded_posts[group] << BITS) | (key & CODES))
+        return cls._from_keys(coded, (coded_posts[group] << BITS) | (key & MASK))
 
     @classmethod
     def _from_keys(cls, coded: npt.NDArray[np.uint32], key: Int64Array) -> PairData:
         """From sorted distinct keys ``post << BITS | code``: NONE kept only where a posting has
         no other entry."""
-        post, code = key >> BITS, key & CODES
+        post, code = key >> BITS, key & MASK
         alone = np.ones(post.size, dtype=np.bool_)
         alone[1:] = post[1:] != post[:-1]
         keep = (code != NONE) | alone
@@ -153,7 +153,7 @@ class Pairs:
         if a_lo >= a_hi or b_lo >= b_hi:
             return np.empty(0, dtype=np.int64)
         entries = np.asarray(self.entries[int(self.ptr[a_lo]) : int(self.ptr[a_hi])])
-        code = entries & np.uint16(CODES)
+        code = entries & np.uint16(MASK)
         found = (code >= b_lo) & (code < b_hi)
         if not found.any():
             return np.empty(0, dtype=np.int64)
@@ -166,7 +166,7 @@ class Pairs:
         entries = np.asarray(self.entries)
         group = np.cumsum(entries >> 15, dtype=np.int64) - 1
         posts = self.postings_of(self.words.astype(np.int64))
-        return posts[group], entries & np.uint16(CODES)
+        return posts[group], entries & np.uint16(MASK)
 
 
 def merge_pairs(

@@ -21,8 +21,8 @@ import orjson
 
 from papershelf.library.index import SegmentData
 from papershelf.library.pairs import PairData
-from papershelf.library.tokens import PEOPLE, TITLE, csr, postings, subset, tokenise
 from papershelf.library.rows import digest, paper_to_row
+from papershelf.library.tokens import PEOPLE, TITLE, csr, postings, subset, tokenise
 from papershelf.model import Paper
 from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_from_arxiv_record
 from papershelf.sources.errors import SourceError
@@ -40,15 +40,12 @@ def _segments(entries: list[tuple[int, Paper]]) -> tuple[SegmentData, dict[str, 
     rank, entry = postings(tokens.rank, tokens.entry, count)
     ptr = csr(rank, len(tokens.vocab))
     same = tokens.text[1:] == tokens.text[:-1]
-    pairs = PairData.build(
-        ptr,
-        rank,
-        entry,
+    following = (
         tokens.rank[:-1][same].astype(np.int64),
         tokens.rank[1:][same].astype(np.int64),
         tokens.entry[:-1][same].astype(np.int64),
-        count,
     )
+    pairs = PairData.build(ptr, (rank, entry), following, count)
     segment = SegmentData(tokens.vocab, ptr, positions[entry].astype(np.uint32), pairs)
     fields = {}
     for name, kind in (("title", TITLE), ("author", PEOPLE)):

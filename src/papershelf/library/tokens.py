@@ -25,10 +25,9 @@ TITLE, ABSTRACT, PEOPLE, EXTRA = 0, 1, 2, 3
 _SPACE = 0x20
 # Letters lowered, digits kept, every other ASCII byte a space; bytes of non-ASCII text (already
 # split into folded words joined by spaces) kept as they are.
-_TABLE = (
-    bytes((c | 0x20) if chr(c).isalpha() else c if chr(c).isdigit() else _SPACE for c in range(128))
-    + bytes(range(128, 256))
-)
+_TABLE = bytes(
+    (c | 0x20) if chr(c).isalpha() else c if chr(c).isdigit() else _SPACE for c in range(128)
+) + bytes(range(128, 256))
 
 Int64Array = npt.NDArray[np.int64]
 UInt32Array = npt.NDArray[np.uint32]
