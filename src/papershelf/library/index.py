@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from papershelf.library.pairs import FILES as PAIR_FILES
-from papershelf.library.pairs import PairData, Pairs
+from papershelf.library.pairs import MergedPairs, PairData, Pairs
 from papershelf.library.store import REPAIR, LibraryDamaged
 
 BoolArray = npt.NDArray[np.bool_]
@@ -60,7 +60,7 @@ class SegmentData:
     vocab: list[bytes]
     ptr: npt.NDArray[np.int64]
     postings: npt.NDArray[np.uint32]
-    pairs: PairData | None = None
+    pairs: PairData | MergedPairs | None = None
 
     @classmethod
     def build(cls, entries: Iterable[tuple[int, Iterable[bytes]]]) -> SegmentData:
@@ -93,7 +93,7 @@ class SegmentData:
         words = np.repeat(np.arange(len(self.vocab), dtype=np.int64), np.diff(self.ptr))[keep]
         ptr = np.zeros(len(self.vocab) + 1, dtype=np.int64)
         np.cumsum(np.bincount(words, minlength=len(self.vocab)), out=ptr[1:])
-        pairs = self.pairs.remap(keep) if self.pairs is not None else None
+        pairs = self.pairs.remap(keep) if isinstance(self.pairs, PairData) else None
         return SegmentData(self.vocab, ptr, mapped[keep].astype(np.uint32), pairs)
 
     def write(

@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from papershelf.library.index import FIELD_SEGMENTS, Segment, SegmentData, file_records
-from papershelf.library.pairs import Pairs, merge_pairs
+from papershelf.library.pairs import MergedPairs, Part
 from papershelf.library.store import LibraryStore
 
 FACTOR = 4
@@ -122,25 +122,27 @@ def merge_data(parts: Sequence[Segment], drop_reindexed: bool) -> tuple[SegmentD
     np.cumsum(np.sum(counts, axis=0, dtype=np.int64) if counts else ptr[1:], out=ptr[1:])
     merged = np.empty(int(ptr[-1]), dtype=np.uint32)
     filled = ptr[:-1].copy()
-    with_pairs = all(part.pairs is not None for part in parts)
-    placed: list[tuple[Pairs, npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []
     for number, count in enumerate(counts):
-        word_of, docs, keep = kept(number)
+        word_of, docs, _ = kept(number)
         starts = np.zeros(len(words), dtype=np.int64)
         np.cumsum(count[:-1], out=starts[1:])
-        destination = filled[word_of] + np.arange(word_of.size) - starts[word_of]
-        merged[destination] = docs
+        merged[filled[word_of] + np.arange(word_of.size) - starts[word_of]] = docs
         filled += count
-        pairs = parts[number].pairs
-        if with_pairs and pairs is not None:
-            everywhere = np.full(keep.size, -1, dtype=np.int64)
-            everywhere[keep] = destination
-            placed.append((pairs, mapped[number], everywhere))
     voided = np.empty(0, dtype=np.uint32)
     if not drop_reindexed:
         voided = np.unique(np.concatenate(reindexed)).astype(np.uint32) if reindexed else voided
-    merged_pairs = merge_pairs(placed, len(words), np.diff(ptr)) if with_pairs else None
-    return SegmentData(words, ptr, merged, merged_pairs), voided
+    pairs = None
+    if all(part.pairs is not None for part in parts):
+        pairs = MergedPairs(
+            [
+                Part(part.pairs, mapped[n], np.asarray(part.ptr), part.postings, n)
+                for n, part in enumerate(parts)
+                if part.pairs is not None
+            ],
+            last,
+            ptr,
+        )
+    return SegmentData(words, ptr, merged, pairs), voided
 
 
 def merge_run(store: LibraryStore, index_dir: Path, run: Sequence[Listed], first: bool) -> None:

@@ -15,7 +15,8 @@ of the phrase are *unknown* and are checked in their text (they are few: the wor
 
 Files (beside ``postings.npy``): ``pair_words.npy`` (uint32, the ranks of the coded words, sorted:
 code ``c`` is word ``pair_words[c]``), ``pair_ptr.npy`` (int64, entries of code ``c`` from
-``pair_ptr[c]``), ``pairs.npy`` (uint16 entries).
+``pair_ptr[c]``), ``pairs.bin`` (the uint16 entries, raw little-endian: a merge writes them a
+block of words at a time).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ MASK = (1 << BITS) - 1
 NONE = MASK  # the entry of a posting whose word is followed by no coded word
 CODES = MASK  # at most this many coded words (codes 0 .. CODES - 1) in a segment
 FIRST = 0x8000
-FILES = ("pair_words.npy", "pair_ptr.npy", "pairs.npy")
+FILES = ("pair_words.npy", "pair_ptr.npy", "pairs.bin")
+BLOCK = 1 << 22  # postings merged at a time (memory: a few arrays of this many entries)
 
 Int64Array = npt.NDArray[np.int64]
 
@@ -110,7 +112,7 @@ class PairData:
         entries = self.code | (first.astype(np.uint16) << 15)
         np.save(directory / "pair_words.npy", self.words.astype(np.uint32, copy=False))
         np.save(directory / "pair_ptr.npy", pair_ptr)
-        np.save(directory / "pairs.npy", entries.astype(np.uint16, copy=False))
+        (directory / "pairs.bin").write_bytes(entries.astype("<u2", copy=False).tobytes())
 
 
 class Pairs:
@@ -119,7 +121,10 @@ class Pairs:
     def __init__(self, directory: Path, ptr: Int64Array) -> None:
         self.words: npt.NDArray[np.uint32] = np.load(directory / "pair_words.npy")
         self.ptr: Int64Array = np.load(directory / "pair_ptr.npy", mmap_mode="r")
-        self.entries: npt.NDArray[np.uint16] = np.load(directory / "pairs.npy", mmap_mode="r")
+        path = directory / "pairs.bin"
+        self.entries: npt.NDArray[np.uint16] = (
+            np.memmap(path, dtype="<u2", mode="r") if path.stat().st_size else np.empty(0, dtype=np.uint16)
+        )
         self.word_ptr = ptr
 
     def codes(self, lo: int, hi: int) -> tuple[int, int]:
@@ -161,45 +166,98 @@ class Pairs:
         posts = self.postings_of(self.words[a_lo:a_hi].astype(np.int64))
         return posts[group[found]]
 
-    def decode(self) -> tuple[Int64Array, npt.NDArray[np.uint16]]:
-        """(global posting index, next code) of every entry."""
-        entries = np.asarray(self.entries)
-        group = np.cumsum(entries >> 15, dtype=np.int64) - 1
-        posts = self.postings_of(self.words.astype(np.int64))
-        return posts[group], entries & np.uint16(MASK)
+@dataclass
+class Part:
+    """A segment being merged: its pairs, the merged id of each of its words, its CSR pointers
+    and postings, and its number in the run (a posting survives if ``last[paper] <= number``)."""
+
+    pairs: Pairs
+    mapped: Int64Array
+    ptr: Int64Array
+    postings: npt.NDArray[np.uint32]
+    number: int
 
 
-def merge_pairs(
-    parts: list[tuple[Pairs, Int64Array, Int64Array]], size: int, frequency: Int64Array
-) -> PairData:
-    """The pairs of a merged segment of ``size`` words: ``parts`` are (pairs, merged word id of
-    each part word, merged posting index of each part posting or -1 when dropped).
+class MergedPairs:
+    """The pairs of a merged segment, written a block of words at a time (see :meth:`write`).
 
     A word is coded in the merge only when it is coded in every part that has it (a part keeps
-    no pairs of its uncoded words).
+    no pairs of its uncoded words); the postings are placed as
+    :func:`papershelf.library.merge.merge_data` places them (per word, the parts' surviving
+    postings in run order).
     """
-    eligible = np.ones(size, dtype=np.bool_)
-    for pairs, mapped, _ in parts:
-        uncoded = np.ones(mapped.size, dtype=np.bool_)
-        uncoded[pairs.words] = False
-        eligible[mapped[uncoded]] = False
-    candidates = np.flatnonzero(eligible)
-    if candidates.size > CODES:
-        best = np.argsort(-frequency[candidates], kind="stable")[:CODES]
-        candidates = np.sort(candidates[best])
-    coded = candidates.astype(np.uint32)
-    code_of = np.full(size, -1, dtype=np.int64)
-    code_of[coded] = np.arange(coded.size)
-    keys = []
-    for pairs, mapped, destination in parts:
-        post, code = pairs.decode()
-        first = code_of[mapped[word_of_postings(np.asarray(pairs.word_ptr))[post]]]
-        target = destination[post]
-        keep = (first >= 0) & (target >= 0)
-        next_word = np.full(code.size, -1, dtype=np.int64)
-        real = code != NONE
-        next_word[real] = code_of[mapped[pairs.words[code[real]]]]
-        next_code = np.where(next_word >= 0, next_word, NONE)
-        keys.append((target[keep] << BITS) | next_code[keep])
-    key = distinct(np.concatenate(keys)) if keys else np.empty(0, dtype=np.int64)
-    return PairData._from_keys(coded, key)
+
+    def __init__(self, parts: list[Part], last: npt.NDArray[np.int32], ptr: Int64Array) -> None:
+        self.parts, self.last, self.ptr = parts, last, ptr
+        size = ptr.size - 1
+        eligible = np.ones(size, dtype=np.bool_)
+        for part in parts:
+            uncoded = np.ones(part.mapped.size, dtype=np.bool_)
+            uncoded[part.pairs.words] = False
+            eligible[part.mapped[uncoded]] = False
+        candidates = np.flatnonzero(eligible)
+        if candidates.size > CODES:
+            best = np.argsort(-np.diff(ptr)[candidates], kind="stable")[:CODES]
+            candidates = np.sort(candidates[best])
+        self.words = candidates.astype(np.uint32)
+        self.code_of = np.full(size, -1, dtype=np.int64)
+        self.code_of[self.words] = np.arange(self.words.size)
+
+    def write(self, directory: Path, ptr: Int64Array) -> None:
+        per_word = np.zeros(ptr.size - 1, dtype=np.int64)
+        size, start = ptr.size - 1, 0
+        with (directory / "pairs.bin").open("wb") as out:
+            while start < size:
+                end = int(np.searchsorted(ptr, int(ptr[start]) + BLOCK, side="right")) - 1
+                end = min(max(end, start + 1), size)
+                post, code = self._block(start, end)
+                first = np.ones(post.size, dtype=np.bool_)
+                first[1:] = post[1:] != post[:-1]
+                out.write((code | (first.astype(np.uint16) << 15)).astype("<u2").tobytes())
+                words = np.searchsorted(ptr, post, side="right") - 1
+                per_word[start:end] += np.bincount(words - start, minlength=end - start)
+                start = end
+        pair_ptr = np.zeros(self.words.size + 1, dtype=np.int64)
+        np.cumsum(per_word[self.words], out=pair_ptr[1:])
+        np.save(directory / "pair_words.npy", self.words)
+        np.save(directory / "pair_ptr.npy", pair_ptr)
+
+    def _block(self, lo: int, hi: int) -> tuple[Int64Array, npt.NDArray[np.uint16]]:
+        """(merged posting, next code) of the entries of merged words ``lo`` .. ``hi`` - 1."""
+        placed = np.zeros(hi - lo, dtype=np.int64)  # surviving postings of each word so far
+        keys = []
+        for part in self.parts:
+            r_lo, r_hi = (int(i) for i in np.searchsorted(part.mapped, [lo, hi]))
+            p_lo, p_hi = int(part.ptr[r_lo]), int(part.ptr[r_hi])
+            keep = self.last[np.asarray(part.postings[p_lo:p_hi])] <= part.number
+            lengths = part.ptr[r_lo + 1 : r_hi + 1] - part.ptr[r_lo:r_hi]
+            word = np.repeat(part.mapped[r_lo:r_hi] - lo, lengths)
+            kept_word = word[keep]
+            count = np.bincount(kept_word, minlength=hi - lo)
+            starts = np.zeros(hi - lo, dtype=np.int64)
+            np.cumsum(count[:-1], out=starts[1:])
+            destination = np.full(p_hi - p_lo, -1, dtype=np.int64)
+            destination[keep] = (
+                self.ptr[lo + kept_word] + placed[kept_word] + np.arange(kept_word.size) - starts[kept_word]
+            )
+            placed += count
+            pairs = part.pairs
+            c_lo, c_hi = pairs.codes(r_lo, r_hi)
+            entries = np.asarray(pairs.entries[int(pairs.ptr[c_lo]) : int(pairs.ptr[c_hi])])
+            if not entries.size:
+                continue
+            group = np.cumsum(entries >> 15, dtype=np.int64) - 1
+            post = pairs.postings_of(pairs.words[c_lo:c_hi].astype(np.int64))[group] - p_lo
+            code = entries & np.uint16(MASK)
+            first = self.code_of[word[post] + lo]
+            target = destination[post]
+            real = code != NONE
+            following = np.full(code.size, NONE, dtype=np.int64)
+            following[real] = self.code_of[part.mapped[pairs.words[code[real]]]]
+            following[following < 0] = NONE
+            use = (first >= 0) & (target >= 0)
+            keys.append((target[use] << BITS) | following[use])
+        if not keys:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint16)
+        merged = PairData._from_keys(self.words, distinct(np.concatenate(keys)))
+        return merged.post, merged.code

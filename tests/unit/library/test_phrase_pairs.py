@@ -92,7 +92,8 @@ def test_pairs_answer_most_and_the_text_the_rest(library: tuple[Library, list[Pa
     check(*library, '"language model"')
 
 
-def test_merged_segments_carry_the_pairs(tmp_path: Path) -> None:
+def test_merged_segments_carry_the_pairs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pairs, "BLOCK", 200)  # the merge writes its pairs in many blocks
     saved = pairs.CODES
     pairs.CODES = 28  # a few words of each segment have no pairs
     try:
@@ -109,7 +110,7 @@ def test_merged_segments_carry_the_pairs(tmp_path: Path) -> None:
         assert len(library.store.segments()) < segments
         index = library.collection().index
         assert index.has_pairs()
-        assert all((segment.directory / "pairs.npy").is_file() for segment in index.segments)
+        assert all((segment.directory / "pairs.bin").is_file() for segment in index.segments)
         merged = library.collection()
         for query in queries:
             assert merged.filter(Query(query), Context(ReadingState())).tolist() == before[query]
