@@ -35,7 +35,7 @@ NONE = MASK  # the entry of a posting whose word is followed by no coded word
 CODES = MASK  # at most this many coded words (codes 0 .. CODES - 1) in a segment
 FIRST = 0x8000
 FILES = ("pair_words.npy", "pair_ptr.npy", "pairs.bin")
-BLOCK = 1 << 22  # postings merged at a time (memory: a few arrays of this many entries)
+BLOCK = 1 << 20  # postings merged at a time (memory: a few arrays of this many entries)
 
 Int64Array = npt.NDArray[np.int64]
 
@@ -46,7 +46,7 @@ class PairData:
     segment's postings, grouped as they are) and the next word's code (or :data:`NONE`)."""
 
     words: npt.NDArray[np.uint32]
-    post: Int64Array
+    post: npt.NDArray[np.uint32]  # (postings are counted in uint32 too)
     code: npt.NDArray[np.uint16]
 
     @classmethod
@@ -95,11 +95,11 @@ class PairData:
         alone = np.ones(post.size, dtype=np.bool_)
         alone[1:] = post[1:] != post[:-1]
         keep = (code != NONE) | alone
-        return cls(coded, post[keep], code[keep].astype(np.uint16))
+        return cls(coded, post[keep].astype(np.uint32), code[keep].astype(np.uint16))
 
     def remap(self, kept: npt.NDArray[np.bool_]) -> PairData:
         """The pairs once the postings not ``kept`` are dropped (whole postings, so whole groups)."""
-        new_index = np.cumsum(kept) - 1
+        new_index = (np.cumsum(kept) - 1).astype(np.uint32)
         keep = kept[self.post]
         return PairData(self.words, new_index[self.post[keep]], self.code[keep])
 
@@ -165,6 +165,7 @@ class Pairs:
         group = np.cumsum(entries >> 15, dtype=np.int64) - 1
         posts = self.postings_of(self.words[a_lo:a_hi].astype(np.int64))
         return posts[group[found]]
+
 
 @dataclass
 class Part:
@@ -260,4 +261,4 @@ class MergedPairs:
         if not keys:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint16)
         merged = PairData._from_keys(self.words, distinct(np.concatenate(keys)))
-        return merged.post, merged.code
+        return merged.post.astype(np.int64), merged.code

@@ -23,12 +23,13 @@ from papershelf.library.index import SegmentData
 from papershelf.library.pairs import PairData
 from papershelf.library.rows import digest, paper_to_row
 from papershelf.library.tokens import PEOPLE, TITLE, csr, postings, subset, tokenise
-from papershelf.model import Paper
+from papershelf.model import Paper, title_key
 from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_from_arxiv_record
 from papershelf.sources.errors import SourceError
 from papershelf.sources.jsonl import paper_from_dict
 
 CHUNK_SIZE = 10_000  # records per chunk (and per committed batch)
+Record = tuple[tuple[object, ...], bytes, str]  # row, digest, title key
 
 
 def _segments(entries: list[tuple[int, Paper]]) -> tuple[SegmentData, dict[str, SegmentData]]:
@@ -60,12 +61,13 @@ def _segments(entries: list[tuple[int, Paper]]) -> tuple[SegmentData, dict[str, 
 
 @dataclass
 class Prepared:
-    """A chunk ready to commit: valid records as (row, digest) in input order, errors, segment.
+    """A chunk ready to commit: valid records as (row, digest, title key) in input order, errors,
+    segment.
 
     The segment's postings are indices into ``records`` (chunk-local).
     """
 
-    records: list[tuple[tuple[object, ...], bytes]]
+    records: list[Record]
     errors: list[SourceError]
     segment: SegmentData
     fields: dict[str, SegmentData]
@@ -74,7 +76,7 @@ class Prepared:
 
 
 def prepare_papers(items: Iterable[Paper | SourceError]) -> Prepared:
-    records: list[tuple[tuple[object, ...], bytes]] = []
+    records: list[Record] = []
     errors: list[SourceError] = []
     entries: list[tuple[int, Paper]] = []
     for item in items:
@@ -82,7 +84,7 @@ def prepare_papers(items: Iterable[Paper | SourceError]) -> Prepared:
             errors.append(item)
             continue
         entries.append((len(records), item))
-        records.append((paper_to_row(item), digest(item)))
+        records.append((paper_to_row(item), digest(item), title_key(item.title)))
     segment, fields = _segments(entries)
     return Prepared(records, errors, segment, fields)
 

@@ -12,6 +12,7 @@ operations over the chunk's tokens, with no Python object per word.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from papershelf.model import Paper
-from papershelf.text import words
+from papershelf.text import fold, words
 
 TITLE, ABSTRACT, PEOPLE, EXTRA = 0, 1, 2, 3
 _SPACE = 0x20
@@ -28,6 +29,9 @@ _SPACE = 0x20
 _TABLE = bytes(
     (c | 0x20) if chr(c).isalpha() else c if chr(c).isdigit() else _SPACE for c in range(128)
 ) + bytes(range(128, 256))
+
+# Runs of what separates words (see papershelf.text.words), NUL (between texts) excepted.
+_NON_WORDS = re.compile(r"(?:[^\w\x00]|_)+")
 
 Int64Array = npt.NDArray[np.int64]
 UInt32Array = npt.NDArray[np.uint32]
@@ -77,7 +81,7 @@ def tokenise(papers: Sequence[Paper]) -> Tokens:
     import pyarrow.compute as pc  # noqa: PLC0415
 
     texts, owners, kinds = _texts(papers)
-    encoded = [t.encode("ascii") if t.isascii() else " ".join(words(t)).encode("utf-8") for t in texts]
+    encoded = _encoded(texts)
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)) + 1
     starts = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
@@ -110,6 +114,26 @@ def tokenise(papers: Sequence[Paper]) -> Tokens:
         np.asarray(kinds, dtype=np.uint8)[text],
         len(papers),
     )
+
+
+def _encoded(texts: list[str]) -> list[bytes]:
+    """Each text as bytes: ASCII text as it is, other text as its folded words joined by spaces.
+
+    The non-ASCII texts are folded at once, joined by NUL (which no cleaned text holds, and
+    which folding leaves alone), rather than one call per author name.
+    """
+    encoded = [t.encode("ascii") if t.isascii() else b"" for t in texts]
+    others = [i for i, t in enumerate(texts) if not t.isascii()]
+    if not others:
+        return encoded
+    joined = "\x00".join(texts[i] for i in others)
+    if joined.count("\x00") != len(others) - 1:
+        for i in others:
+            encoded[i] = " ".join(words(texts[i])).encode("utf-8")
+        return encoded
+    for i, part in zip(others, _NON_WORDS.sub(" ", fold(joined)).split("\x00"), strict=True):
+        encoded[i] = part.encode("utf-8")
+    return encoded
 
 
 def postings(rank: UInt32Array, entry: npt.NDArray[np.int32], entries: int) -> tuple[Int64Array, Int64Array]:
