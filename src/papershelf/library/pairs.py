@@ -35,7 +35,7 @@ NONE = MASK  # the entry of a posting whose word is followed by no coded word
 CODES = MASK  # at most this many coded words (codes 0 .. CODES - 1) in a segment
 FIRST = 0x8000
 FILES = ("pair_words.npy", "pair_ptr.npy", "pairs.bin")
-BLOCK = 1 << 20  # postings merged at a time (memory: a few arrays of this many entries)
+BLOCK = 1 << 18  # postings merged at a time (memory: a few arrays of this many entries)
 
 Int64Array = npt.NDArray[np.int64]
 

@@ -28,7 +28,7 @@ from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_fro
 from papershelf.sources.errors import SourceError
 from papershelf.sources.jsonl import paper_from_dict
 
-CHUNK_SIZE = 10_000  # records per chunk (and per committed batch)
+CHUNK_SIZE = 5_000  # records per chunk (and per committed batch)
 Record = tuple[tuple[object, ...], bytes, str]  # row, digest, title key
 
 
