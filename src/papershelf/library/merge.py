@@ -34,6 +34,7 @@ import numpy.typing as npt
 
 from papershelf.library.index import FIELD_SEGMENTS, Segment, SegmentData, file_records
 from papershelf.library.pairs import BLOCK, MergedPairs, Part
+from papershelf.library.segfile import FileArray, Voids
 from papershelf.library.store import LibraryStore
 
 FACTOR = 4
@@ -90,11 +91,8 @@ def plan(segments: Sequence[Listed], *, force: bool = False) -> list[tuple[int, 
 def merge_data(parts: Sequence[Segment], drop_reindexed: bool) -> tuple[SegmentData, npt.NDArray[np.uint32]]:
     """The merged segment of adjacent ``parts`` (oldest first) and the papers it re-indexes."""
     reindexed = [np.asarray(p.reindexed, dtype=np.int64) for p in parts]
-    top = max([int(r.max()) + 1 for r in reindexed if r.size] + [0])
-    top = max([top] + [int(p.postings.max()) + 1 for p in parts if p.postings.size])
-    last = np.full(top, -1, dtype=np.int32)  # the last part of the run re-indexing each paper
-    for number, positions in enumerate(reindexed):
-        last[positions] = number
+    voids = Voids(reindexed)  # the last part of the run re-indexing each paper
+    postings = [FileArray(p.directory / "postings.npy") for p in parts]
     vocabularies = [[part.word(i) for i in range(part.size)] for part in parts]
     words = sorted(set().union(*vocabularies))
     ids = {word: number for number, word in enumerate(words)}
@@ -114,9 +112,9 @@ def merge_data(parts: Sequence[Segment], drop_reindexed: bool) -> tuple[SegmentD
             end = min(
                 max(int(np.searchsorted(ptr, ptr[start] + BLOCK, side="right")) - 1, start + 1), part.size
             )
-            docs = np.asarray(part.postings[int(ptr[start]) : int(ptr[end])], dtype=np.uint32)
+            docs = postings[number].read(int(ptr[start]), int(ptr[end])).astype(np.uint32, copy=False)
             word_of = np.repeat(mapped[number][start:end], ptr[start + 1 : end + 1] - ptr[start:end])
-            keep = last[docs] <= number
+            keep = voids.survives(docs, number)
             yield word_of[keep], docs[keep]
             start = end
 
@@ -150,14 +148,24 @@ def merge_data(parts: Sequence[Segment], drop_reindexed: bool) -> tuple[SegmentD
     if not drop_reindexed:
         voided = np.unique(np.concatenate(reindexed)).astype(np.uint32) if reindexed else voided
     pairs = None
-    if all(part.pairs is not None for part in parts):
+    if not all(part.pairs is not None for part in parts):
+        for reader in postings:
+            reader.close()
+    else:
         pairs = MergedPairs(
             [
-                Part(part.pairs, mapped[n], np.asarray(part.ptr), part.postings, n)
+                Part(
+                    part.pairs,
+                    mapped[n],
+                    np.asarray(part.ptr),
+                    postings[n],
+                    FileArray(part.directory / "pairs.bin", "<u2"),
+                    n,
+                )
                 for n, part in enumerate(parts)
                 if part.pairs is not None
             ],
-            last,
+            voids,
             ptr,
         )
     return SegmentData(words, ptr, merged, pairs), voided

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from papershelf.library.segfile import FileArray, Voids
 from papershelf.library.tokens import distinct, word_of_postings
 
 BITS = 15
@@ -169,13 +170,14 @@ class Pairs:
 
 @dataclass
 class Part:
-    """A segment being merged: its pairs, the merged id of each of its words, its CSR pointers
-    and postings, and its number in the run (a posting survives if ``last[paper] <= number``)."""
+    """A segment being merged: its pairs, the merged id of each of its words, its CSR pointers,
+    postings and pair entries (read from the files), and its number in the run."""
 
     pairs: Pairs
     mapped: Int64Array
     ptr: Int64Array
-    postings: npt.NDArray[np.uint32]
+    postings: FileArray
+    entries: FileArray
     number: int
 
 
@@ -188,8 +190,8 @@ class MergedPairs:
     postings in run order).
     """
 
-    def __init__(self, parts: list[Part], last: npt.NDArray[np.int32], ptr: Int64Array) -> None:
-        self.parts, self.last, self.ptr = parts, last, ptr
+    def __init__(self, parts: list[Part], voids: Voids, ptr: Int64Array) -> None:
+        self.parts, self.voids, self.ptr = parts, voids, ptr
         size = ptr.size - 1
         eligible = np.ones(size, dtype=np.bool_)
         for part in parts:
@@ -205,6 +207,14 @@ class MergedPairs:
         self.code_of[self.words] = np.arange(self.words.size)
 
     def write(self, directory: Path, ptr: Int64Array) -> None:
+        try:
+            self._write(directory, ptr)
+        finally:
+            for part in self.parts:
+                part.postings.close()
+                part.entries.close()
+
+    def _write(self, directory: Path, ptr: Int64Array) -> None:
         per_word = np.zeros(ptr.size - 1, dtype=np.int64)
         size, start = ptr.size - 1, 0
         with (directory / "pairs.bin").open("wb") as out:
@@ -230,7 +240,7 @@ class MergedPairs:
         for part in self.parts:
             r_lo, r_hi = (int(i) for i in np.searchsorted(part.mapped, [lo, hi]))
             p_lo, p_hi = int(part.ptr[r_lo]), int(part.ptr[r_hi])
-            keep = self.last[np.asarray(part.postings[p_lo:p_hi])] <= part.number
+            keep = self.voids.survives(part.postings.read(p_lo, p_hi).astype(np.uint32), part.number)
             lengths = part.ptr[r_lo + 1 : r_hi + 1] - part.ptr[r_lo:r_hi]
             word = np.repeat(part.mapped[r_lo:r_hi] - lo, lengths)
             kept_word = word[keep]
@@ -244,7 +254,7 @@ class MergedPairs:
             placed += count
             pairs = part.pairs
             c_lo, c_hi = pairs.codes(r_lo, r_hi)
-            entries = np.asarray(pairs.entries[int(pairs.ptr[c_lo]) : int(pairs.ptr[c_hi])])
+            entries = part.entries.read(int(pairs.ptr[c_lo]), int(pairs.ptr[c_hi])).astype(np.uint16)
             if not entries.size:
                 continue
             group = np.cumsum(entries >> 15, dtype=np.int64) - 1
