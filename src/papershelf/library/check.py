@@ -90,6 +90,23 @@ def _structure(directory: Path, name: str, postings: int) -> list[str]:
             return [f"index segment {name} is inconsistent (word pointers)"]
         if int(segment.postings.size) != postings:
             return [f"index segment {name} holds {segment.postings.size:,} postings, not {postings:,}"]
+        pairs = segment.pairs
+        if pairs is not None:
+            words, pair_ptr = pairs.words, np.asarray(pairs.ptr)
+            firsts = int(np.count_nonzero(np.asarray(pairs.entries) >> 15))
+            coded = (
+                int((ptr[words.astype(np.int64) + 1] - ptr[words.astype(np.int64)]).sum())
+                if words.size
+                else 0
+            )
+            if (
+                pair_ptr.size != words.size + 1
+                or int(pair_ptr[0]) != 0
+                or int(pair_ptr[-1]) != pairs.entries.size
+                or (words.size and (int(words.max()) >= segment.size or np.any(np.diff(words) <= 0)))
+                or firsts != coded
+            ):
+                return [f"index segment {name} is inconsistent (word pairs)"]
     except (OSError, ValueError, IndexError) as error:
         return [f"index segment {name} cannot be read ({error})"]
     return []

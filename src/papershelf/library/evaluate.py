@@ -233,13 +233,29 @@ class LibraryEvaluator:
         if field == "any" and index.has_field("author"):
             # The authors are only read where all the phrase's words are among them.
             people = self._all_words(node.words, "author")
-        hits = self._verify(candidates, field, node.words, people)
+        if len(node.words) > 1 and index.has_pairs():
+            hits = self._phrase_from_pairs(node, candidates, people)
+        else:
+            hits = self._verify(candidates, field, node.words, people)
         if node.field == "any":
             search = phrase_pattern(node.words).search
             tag_keys = [key for key, tags in self.tagged.items() if search(joined_index(tags)) is not None]
             if tag_keys:
                 hits |= self._keys_mask(tag_keys)
         return hits
+
+    def _phrase_from_pairs(self, node: Phrase, candidates: BoolArray, people: BoolArray | None) -> BoolArray:
+        """A phrase from the index's word pairs: two words anywhere are answered by the pairs
+        (only papers with a rare word of the phrase are read); otherwise the papers having every
+        adjacent pair are the candidates whose text is checked."""
+        index = self.collection.index
+        pairs = [index.pair_hits(a, b) for a, b in zip(node.words, node.words[1:], strict=False)]
+        if len(pairs) == 1 and node.field == "any":
+            sure, unknown = pairs[0]
+            return sure | self._verify(unknown & ~sure, node.field, node.words, people)
+        for sure, unknown in pairs:
+            candidates &= sure | unknown
+        return self._verify(candidates, node.field, node.words, people)
 
     def _verify(
         self, candidates: BoolArray, field: str, prefixes: Sequence[str], people: BoolArray | None = None

@@ -34,6 +34,7 @@ from papershelf.library.index import SegmentData, file_records
 from papershelf.library.prepare import (
     CHUNK_SIZE,
     Prepared,
+    Record,
     _segments,
     _worker_start,
     is_arxiv_snapshot,
@@ -246,10 +247,10 @@ class Importer:
         new = updated = 0
         unchanged = duplicates
         for key, local in chosen.items():
-            row, record_digest = records[local]
+            row, record_digest, row_title_key = records[local]
             known = existing.get(key)
             if known is None:
-                inserts.append((next_id, *row, record_digest, title_key(str(row[2]))))
+                inserts.append((next_id, *row, record_digest, row_title_key))
                 mapping[local] = next_id - 1
                 next_id += 1
                 new += 1
@@ -310,25 +311,25 @@ class Importer:
     def _same_paper_elsewhere(
         self,
         chosen: dict[str, int],
-        records: list[tuple[tuple[object, ...], bytes]],
+        records: list[Record],
         existing: dict[str, tuple[int, bytes, Paper]],
     ) -> dict[str, tuple[int, bytes, Paper]]:
         """Incoming keys not in the library that name a stored paper all the same: the same arXiv
         id, or the same normalised title (a page-text paper, keyed by title, fetched later from
         arXiv). They update that paper, which keeps its key and so its reading state. Titles only
         match where at most one side has an arXiv id."""
-        unmatched = {key: records[local][0] for key, local in chosen.items() if key not in existing}
+        unmatched = {key: records[local] for key, local in chosen.items() if key not in existing}
         if not unmatched:
             return {}
-        ids = {str(row[1]): key for key, row in unmatched.items() if row[1]}
-        titles = {title_key(str(row[2])): key for key, row in unmatched.items()}
+        ids = {str(row[1]): key for key, (row, _, _) in unmatched.items() if row[1]}
+        titles = {row_title_key: key for key, (_, _, row_title_key) in unmatched.items()}
         by_id, by_title = self.store.same_paper(list(ids), list(titles))
         found: dict[str, tuple[int, bytes, Paper]] = {}
         taken = {known[0] for known in existing.values()}
-        for key, row in unmatched.items():
+        for key, (row, _, row_title_key) in unmatched.items():
             match = by_id.get(str(row[1])) if row[1] else None
             if match is None:
-                match = by_title.get(title_key(str(row[2])))
+                match = by_title.get(row_title_key)
                 # Two different arXiv ids are two papers, whatever their titles.
                 if match is not None and row[1] and match[2].arxiv_id and match[2].arxiv_id != row[1]:
                     match = None
@@ -346,10 +347,10 @@ class Importer:
         return name, docs, postings
 
 
-def _latest_of_each_key(records: list[tuple[tuple[object, ...], bytes]]) -> dict[str, int]:
+def _latest_of_each_key(records: list[Record]) -> dict[str, int]:
     """key -> index of its record. The same key twice in a chunk: the later wins unless older."""
     chosen: dict[str, int] = {}
-    for local, (row, _) in enumerate(records):
+    for local, (row, _, _) in enumerate(records):
         key = str(row[0])
         earlier = chosen.get(key)
         if earlier is not None and _older(

@@ -34,6 +34,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from papershelf.library.pairs import FILES as PAIR_FILES
+from papershelf.library.pairs import MergedPairs, PairData, Pairs
 from papershelf.library.store import REPAIR, LibraryDamaged
 
 BoolArray = npt.NDArray[np.bool_]
@@ -58,6 +60,7 @@ class SegmentData:
     vocab: list[bytes]
     ptr: npt.NDArray[np.int64]
     postings: npt.NDArray[np.uint32]
+    pairs: PairData | MergedPairs | None = None
 
     @classmethod
     def build(cls, entries: Iterable[tuple[int, Iterable[bytes]]]) -> SegmentData:
@@ -90,7 +93,8 @@ class SegmentData:
         words = np.repeat(np.arange(len(self.vocab), dtype=np.int64), np.diff(self.ptr))[keep]
         ptr = np.zeros(len(self.vocab) + 1, dtype=np.int64)
         np.cumsum(np.bincount(words, minlength=len(self.vocab)), out=ptr[1:])
-        return SegmentData(self.vocab, ptr, mapped[keep].astype(np.uint32))
+        pairs = self.pairs.remap(keep) if isinstance(self.pairs, PairData) else None
+        return SegmentData(self.vocab, ptr, mapped[keep].astype(np.uint32), pairs)
 
     def write(
         self, directory: Path, reindexed: Iterable[int] = (), fields: Mapping[str, SegmentData] | None = None
@@ -119,6 +123,8 @@ class SegmentData:
         np.save(directory / "ptr.npy", self.ptr)
         np.save(directory / "postings.npy", self.postings.astype(np.uint32, copy=False))
         np.save(directory / "reindexed.npy", np.asarray(reindexed, dtype=np.uint32))
+        if self.pairs is not None:
+            self.pairs.write(directory, self.ptr)
 
 
 def file_records(directory: Path) -> list[tuple[str, int, int]]:
@@ -149,6 +155,11 @@ class Segment:
         self.fields = {
             name: Segment(directory / name) for name in FIELD_SEGMENTS if (directory / name).is_dir()
         }
+        self.pairs = Pairs(directory, self.ptr) if (directory / PAIR_FILES[-1]).is_file() else None
+
+    def word_range(self, prefix: bytes) -> tuple[int, int]:
+        """The ranks of the words starting with ``prefix``."""
+        return self._bisect(prefix), self._bisect(prefix + _TOP)
 
     def word(self, i: int) -> bytes:
         return self.vocab[self.offsets[i] : self.offsets[i + 1]]
@@ -190,6 +201,7 @@ class SearchIndex:
         self.capacity = max(size, capacity or 0)
         self.segments = [Segment(directory / name) for name in names]
         self._cache: OrderedDict[tuple[str, str], BoolArray] = OrderedDict()
+        self._pair_cache: OrderedDict[tuple[str, str], tuple[BoolArray, BoolArray]] = OrderedDict()
         self._lock = threading.Lock()
 
     def has_field(self, field: str) -> bool:
@@ -200,6 +212,39 @@ class SearchIndex:
         if field == "any":
             return self.segments
         return [segment.fields[field] for segment in self.segments]
+
+    def has_pairs(self) -> bool:
+        """Whether every segment keeps word pairs (see :mod:`papershelf.library.pairs`)."""
+        return all(segment.pairs is not None for segment in self.segments)
+
+    def pair_hits(self, first: str, second: str) -> tuple[BoolArray, BoolArray]:
+        """Papers with a word starting with ``first`` followed, in the same text, by one starting
+        with ``second`` (sure), and papers that may have it (a word of either prefix with no
+        pairs kept: their text says). :meth:`has_pairs` must hold."""
+        key = ("pair", f"{first} {second}")
+        with self._lock:
+            cached = self._pair_cache.get(key)
+        if cached is not None:
+            return cached
+        a, b = first.encode("utf-8"), second.encode("utf-8")
+        sure = np.zeros(self.capacity, dtype=np.bool_)
+        unknown = np.zeros(self.capacity, dtype=np.bool_)
+        try:
+            for segment in self.segments:
+                if segment.reindexed.size:
+                    sure[segment.reindexed] = False
+                    unknown[segment.reindexed] = False
+                _pair_segment(segment, segment.word_range(a), segment.word_range(b), sure, unknown)
+        except (IndexError, ValueError, OSError) as error:
+            raise LibraryDamaged(f"the search index is damaged ({error}); {REPAIR}") from None
+        result = sure[: self.size], unknown[: self.size]
+        for part in result:
+            part.flags.writeable = False
+        with self._lock:
+            self._pair_cache[key] = result
+            if len(self._pair_cache) > self.CACHE_SIZE:
+                self._pair_cache.popitem(last=False)
+        return result
 
     def cost(self, word: str, field: str = "any") -> int:
         """How many postings answering ``word`` touches (to decide between now and a worker).
@@ -246,3 +291,30 @@ class SearchIndex:
             if len(self._cache) > self.CACHE_SIZE:
                 self._cache.popitem(last=False)
         return hits
+
+
+def _pair_segment(
+    segment: Segment, first: tuple[int, int], second: tuple[int, int], sure: BoolArray, unknown: BoolArray
+) -> None:
+    """Mark one segment's papers with the pair (word ranges ``first`` then ``second``)."""
+    pairs = segment.pairs
+    assert pairs is not None
+    if first[0] >= first[1] or second[0] >= second[1]:
+        return
+    found = pairs.matching(first, second)
+    if found.size:
+        sure[segment.postings[found]] = True
+    rare_first, rare_second = pairs.uncoded(*first), pairs.uncoded(*second)
+    if not rare_first.size and not rare_second.size:
+        return
+    ptr, postings = segment.ptr, segment.postings
+
+    def having(lo: int, hi: int) -> BoolArray:
+        mask = np.zeros(sure.size, dtype=np.bool_)
+        mask[postings[int(ptr[lo]) : int(ptr[hi])]] = True
+        return mask
+
+    for rare, other in ((rare_first, second), (rare_second, first)):
+        if rare.size:
+            docs = postings[pairs.postings_of(rare)]
+            unknown[docs] |= having(*other)[docs]

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import shutil
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +33,9 @@ import numpy as np
 import numpy.typing as npt
 
 from papershelf.library.index import FIELD_SEGMENTS, Segment, SegmentData, file_records
+from papershelf.library.pairs import BLOCK, MergedPairs, Part
 from papershelf.library.ranking import segment_written
+from papershelf.library.segfile import FileArray, Voids
 from papershelf.library.store import LibraryStore
 
 FACTOR = 4
@@ -92,44 +94,84 @@ def plan(segments: Sequence[Listed], *, force: bool = False) -> list[tuple[int, 
 def merge_data(parts: Sequence[Segment], drop_reindexed: bool) -> tuple[SegmentData, npt.NDArray[np.uint32]]:
     """The merged segment of adjacent ``parts`` (oldest first) and the papers it re-indexes."""
     reindexed = [np.asarray(p.reindexed, dtype=np.int64) for p in parts]
-    top = max([int(r.max()) + 1 for r in reindexed if r.size] + [0])
-    top = max([top] + [int(p.postings.max()) + 1 for p in parts if p.postings.size])
-    last = np.full(top, -1, dtype=np.int32)  # the last part of the run re-indexing each paper
-    for number, positions in enumerate(reindexed):
-        last[positions] = number
+    voids = Voids(reindexed)  # the last part of the run re-indexing each paper
+    postings = [FileArray(p.directory / "postings.npy") for p in parts]
     vocabularies = [[part.word(i) for i in range(part.size)] for part in parts]
     words = sorted(set().union(*vocabularies))
     ids = {word: number for number, word in enumerate(words)}
 
-    def kept(number: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]:
-        """Part ``number``'s postings that survive: (merged word id, paper), grouped by word."""
-        part, vocabulary = parts[number], vocabularies[number]
-        mapped = np.fromiter(map(ids.__getitem__, vocabulary), dtype=np.int64, count=len(vocabulary))
-        docs = np.asarray(part.postings, dtype=np.uint32)
-        ptr: npt.NDArray[np.int64] = np.asarray(part.ptr, dtype=np.int64)
-        word_of = np.repeat(mapped, ptr[1:] - ptr[:-1])
-        keep = last[docs] <= number
-        return word_of[keep], docs[keep]
+    mapped = [
+        np.fromiter(map(ids.__getitem__, vocabulary), dtype=np.int64, count=len(vocabulary))
+        for vocabulary in vocabularies
+    ]
 
-    # Two passes, one part at a time (memory: the output plus one part's postings, not a sort
-    # of them all): count the postings each part gives each word, then place them. The word
-    # order within a part is the merged order (both vocabularies are sorted), so each part's
+    def kept(number: int) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]]:
+        """Part ``number``'s postings that survive, (merged word id, paper) grouped by word, a
+        block of about :data:`BLOCK` postings at a time (memory stays bounded)."""
+        part = parts[number]
+        ptr: npt.NDArray[np.int64] = np.asarray(part.ptr, dtype=np.int64)
+        start = 0
+        while start < part.size:
+            end = min(
+                max(int(np.searchsorted(ptr, ptr[start] + BLOCK, side="right")) - 1, start + 1), part.size
+            )
+            docs = postings[number].read(int(ptr[start]), int(ptr[end])).astype(np.uint32, copy=False)
+            word_of = np.repeat(mapped[number][start:end], ptr[start + 1 : end + 1] - ptr[start:end])
+            keep = voids.survives(docs, number)
+            yield word_of[keep], docs[keep]
+            start = end
+
+    def runs(word_of: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Where each word's run starts in ``word_of`` (grouped by word), and its word."""
+        first = np.ones(word_of.size, dtype=np.bool_)
+        first[1:] = word_of[1:] != word_of[:-1]
+        starts = np.flatnonzero(first)
+        return starts, word_of[starts]
+
+    # Two passes, one part and one block at a time (memory: the output plus a block, not a
+    # sort of them all): count the postings each word keeps, then place them. The word order
+    # within a part is the merged order (both vocabularies are sorted), so each part's
     # postings of a word go, in order, after those of the older parts.
-    counts = [np.bincount(kept(n)[0], minlength=len(words)) for n in range(len(parts))]
+    total = np.zeros(len(words), dtype=np.int64)
+    for number in range(len(parts)):
+        for word_of, _ in kept(number):
+            starts, present = runs(word_of)
+            total[present] += np.diff(np.append(starts, word_of.size))
     ptr = np.zeros(len(words) + 1, dtype=np.int64)
-    np.cumsum(np.sum(counts, axis=0, dtype=np.int64) if counts else ptr[1:], out=ptr[1:])
+    np.cumsum(total, out=ptr[1:])
     merged = np.empty(int(ptr[-1]), dtype=np.uint32)
     filled = ptr[:-1].copy()
-    for number, count in enumerate(counts):
-        word_of, docs = kept(number)
-        starts = np.zeros(len(words), dtype=np.int64)
-        np.cumsum(count[:-1], out=starts[1:])
-        merged[filled[word_of] + np.arange(word_of.size) - starts[word_of]] = docs
-        filled += count
+    for number in range(len(parts)):
+        for word_of, docs in kept(number):
+            starts, present = runs(word_of)
+            group = np.repeat(np.arange(starts.size), np.diff(np.append(starts, word_of.size)))
+            merged[filled[word_of] + np.arange(word_of.size) - starts[group]] = docs
+            filled[present] += np.diff(np.append(starts, word_of.size))
     voided = np.empty(0, dtype=np.uint32)
     if not drop_reindexed:
         voided = np.unique(np.concatenate(reindexed)).astype(np.uint32) if reindexed else voided
-    return SegmentData(words, ptr, merged), voided
+    pairs = None
+    if not all(part.pairs is not None for part in parts):
+        for reader in postings:
+            reader.close()
+    else:
+        pairs = MergedPairs(
+            [
+                Part(
+                    part.pairs,
+                    mapped[n],
+                    np.asarray(part.ptr),
+                    postings[n],
+                    FileArray(part.directory / "pairs.bin", "<u2"),
+                    n,
+                )
+                for n, part in enumerate(parts)
+                if part.pairs is not None
+            ],
+            voids,
+            ptr,
+        )
+    return SegmentData(words, ptr, merged, pairs), voided
 
 
 def merge_run(store: LibraryStore, index_dir: Path, run: Sequence[Listed], first: bool) -> None:

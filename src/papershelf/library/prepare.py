@@ -16,38 +16,44 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import orjson
 
 from papershelf.library.index import SegmentData
+from papershelf.library.pairs import PairData
 from papershelf.library.rows import digest, paper_to_row
-from papershelf.model import Paper
+from papershelf.library.tokens import PEOPLE, TITLE, csr, postings, subset, tokenise
+from papershelf.model import Paper, title_key
 from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_from_arxiv_record
 from papershelf.sources.errors import SourceError
 from papershelf.sources.jsonl import paper_from_dict
-from papershelf.text import index_words
 
-CHUNK_SIZE = 10_000  # records per chunk (and per committed batch)
-
-
-def field_words(paper: Paper) -> tuple[set[bytes], set[bytes]]:
-    """The words of the title, and of the authors and organisation (the field segments)."""
-    # Names are where accents are; keeping them apart lets the (usual) ASCII text take the fast path.
-    people = " ".join(paper.authors)
-    if paper.organization:
-        people += " " + paper.organization
-    return index_words(paper.title), index_words(people)
+CHUNK_SIZE = 5_000  # records per chunk (and per committed batch)
+Record = tuple[tuple[object, ...], bytes, str]  # row, digest, title key
 
 
 def _segments(entries: list[tuple[int, Paper]]) -> tuple[SegmentData, dict[str, SegmentData]]:
-    """The segment of ``entries`` (position, paper) and its title and author field segments."""
-    every, titles, people = [], [], []
-    for position, paper in entries:
-        title, names = field_words(paper)
-        extra = index_words(" ".join(paper.extra_texts)) if paper.extra_texts else set()
-        every.append((position, index_words(paper.abstract) | title | names | extra))
-        titles.append((position, title))
-        people.append((position, names))
-    return SegmentData.build(every), {"title": SegmentData.build(titles), "author": SegmentData.build(people)}
+    """The segment of ``entries`` (position, paper), with its word pairs, and its title and
+    author field segments (see :mod:`papershelf.library.tokens`)."""
+    positions = np.asarray([position for position, _ in entries], dtype=np.int64)
+    tokens = tokenise([paper for _, paper in entries])
+    count = max(len(entries), 1)
+    rank, entry = postings(tokens.rank, tokens.entry, count)
+    ptr = csr(rank, len(tokens.vocab))
+    same = tokens.text[1:] == tokens.text[:-1]
+    following = (
+        tokens.rank[:-1][same].astype(np.int64),
+        tokens.rank[1:][same].astype(np.int64),
+        tokens.entry[:-1][same].astype(np.int64),
+    )
+    pairs = PairData.build(ptr, (rank, entry), following, count)
+    segment = SegmentData(tokens.vocab, ptr, positions[entry].astype(np.uint32), pairs)
+    fields = {}
+    for name, kind in (("title", TITLE), ("author", PEOPLE)):
+        vocab, ranks = subset(tokens.vocab, tokens.rank, tokens.kind == kind)
+        rank, entry = postings(ranks, tokens.entry[tokens.kind == kind], count)
+        fields[name] = SegmentData(vocab, csr(rank, len(vocab)), positions[entry].astype(np.uint32))
+    return segment, fields
 
 
 # -- preparing (runs in workers) ------------------------------------------------------------
@@ -55,12 +61,13 @@ def _segments(entries: list[tuple[int, Paper]]) -> tuple[SegmentData, dict[str, 
 
 @dataclass
 class Prepared:
-    """A chunk ready to commit: valid records as (row, digest) in input order, errors, segment.
+    """A chunk ready to commit: valid records as (row, digest, title key) in input order, errors,
+    segment.
 
     The segment's postings are indices into ``records`` (chunk-local).
     """
 
-    records: list[tuple[tuple[object, ...], bytes]]
+    records: list[Record]
     errors: list[SourceError]
     segment: SegmentData
     fields: dict[str, SegmentData]
@@ -69,7 +76,7 @@ class Prepared:
 
 
 def prepare_papers(items: Iterable[Paper | SourceError]) -> Prepared:
-    records: list[tuple[tuple[object, ...], bytes]] = []
+    records: list[Record] = []
     errors: list[SourceError] = []
     entries: list[tuple[int, Paper]] = []
     for item in items:
@@ -77,7 +84,7 @@ def prepare_papers(items: Iterable[Paper | SourceError]) -> Prepared:
             errors.append(item)
             continue
         entries.append((len(records), item))
-        records.append((paper_to_row(item), digest(item)))
+        records.append((paper_to_row(item), digest(item), title_key(item.title)))
     segment, fields = _segments(entries)
     return Prepared(records, errors, segment, fields)
 

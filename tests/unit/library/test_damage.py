@@ -64,8 +64,14 @@ def one_line_naming_the_fix(stderr: str) -> None:
 
 @pytest.mark.parametrize(
     ("damage", "name"),
-    [(delete, "postings.npy"), (truncate, "vocab.bin"), (garble, "postings.npy"), (garble, "title/ptr.npy")],
-    ids=["deleted", "truncated", "garbled", "garbled-field"],
+    [
+        (delete, "postings.npy"),
+        (truncate, "vocab.bin"),
+        (garble, "postings.npy"),
+        (garble, "title/ptr.npy"),
+        (truncate, "pairs.bin"),
+    ],
+    ids=["deleted", "truncated", "garbled", "garbled-field", "truncated-pairs"],
 )
 def test_a_damaged_segment_file_is_one_line_then_repaired(
     tmp_path: Path, damage: Callable[[Path], None], name: str

@@ -13,9 +13,9 @@ from papershelf.query.context import Cancelled, Context
 from papershelf.query.search import Query
 from papershelf.store.reading import ReadingState
 
-# Every paper has all the phrase's words, few have the phrase: every candidate's text is read.
+# Every paper has all the phrase's adjacent pairs, none the phrase: every candidate's text is read.
 PAPERS = [
-    Paper(f"Paper {i}", abstract=f"model scaling of training data in run {i}; training data scaling model")
+    Paper(f"Paper {i}", abstract=f"scaling model of run {i}; model training and training data scaling model")
     for i in range(20_000)
 ]
 PHRASE = Query('"scaling model training data"')

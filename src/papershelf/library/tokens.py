@@ -1,0 +1,173 @@
+"""Building a chunk's index segments at once, with vectorised tokenising and word numbering.
+
+The words are those of :func:`papershelf.text.index_words` (a run of letters and digits, case
+and accents folded). A chunk's texts are joined into one buffer, which a bytes translation
+lowers and cuts at every character that is not a letter or digit (ASCII text, the usual
+case; other text is first split into its folded words by :func:`~papershelf.text.words`, in
+Python, and joined with spaces). numpy finds the words in the buffer and pyarrow numbers them
+(``dictionary_encode``) and sorts the vocabulary; the postings of every segment (whole paper,
+title, authors) and the word pairs (see :mod:`papershelf.library.pairs`) are then array
+operations over the chunk's tokens, with no Python object per word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from papershelf.model import Paper
+from papershelf.text import fold, words
+
+TITLE, ABSTRACT, PEOPLE, EXTRA = 0, 1, 2, 3
+_SPACE = 0x20
+# Letters lowered, digits kept, every other ASCII byte a space; bytes of non-ASCII text (already
+# split into folded words joined by spaces) kept as they are.
+_TABLE = bytes(
+    (c | 0x20) if chr(c).isalpha() else c if chr(c).isdigit() else _SPACE for c in range(128)
+) + bytes(range(128, 256))
+
+# Runs of what separates words (see papershelf.text.words), NUL (between texts) excepted.
+_NON_WORDS = re.compile(r"(?:[^\w\x00]|_)+")
+
+Int64Array = npt.NDArray[np.int64]
+UInt32Array = npt.NDArray[np.uint32]
+
+
+@dataclass
+class Tokens:
+    """Every word occurrence of a chunk, in text order: its word's rank in the sorted
+    ``vocab``, the entry (paper of the chunk) and the text it belongs to, and that text's kind."""
+
+    vocab: list[bytes]
+    rank: UInt32Array
+    entry: npt.NDArray[np.int32]
+    text: npt.NDArray[np.int32]
+    kind: npt.NDArray[np.uint8]
+    entries: int
+
+
+def _texts(papers: Sequence[Paper]) -> tuple[list[str], list[int], list[int]]:
+    texts: list[str] = []
+    owners: list[int] = []
+    kinds: list[int] = []
+    add_text, add_owner, add_kind = texts.append, owners.append, kinds.append
+    for number, paper in enumerate(papers):
+        add_text(paper.title)
+        add_owner(number)
+        add_kind(TITLE)
+        if paper.abstract:
+            add_text(paper.abstract)
+            add_owner(number)
+            add_kind(ABSTRACT)
+        people = [*paper.authors, paper.organization] if paper.organization else paper.authors
+        texts.extend(people)
+        owners.extend([number] * len(people))
+        kinds.extend([PEOPLE] * len(people))
+        if paper.venue or paper.ai_keywords:
+            extra = paper.extra_texts
+            texts.extend(extra)
+            owners.extend([number] * len(extra))
+            kinds.extend([EXTRA] * len(extra))
+    return texts, owners, kinds
+
+
+def tokenise(papers: Sequence[Paper]) -> Tokens:
+    """The tokens of ``papers`` (entry ``i`` is ``papers[i]``)."""
+    import pyarrow as pa  # noqa: PLC0415 - heavy, and only for writing
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    texts, owners, kinds = _texts(papers)
+    encoded = _encoded(texts)
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)) + 1
+    starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    buffer = np.frombuffer(b"".join(e + b" " for e in encoded).translate(_TABLE), dtype=np.uint8)
+    in_word = buffer != _SPACE
+    # Every text ends with a space, so a word ends where the next byte is a space.
+    word_starts = np.flatnonzero(in_word[1:] & ~in_word[:-1]) + 1
+    if in_word.size and in_word[0]:
+        word_starts = np.concatenate([[0], word_starts])
+    word_ends = np.flatnonzero(in_word[:-1] & ~in_word[1:]) + 1
+    count = word_starts.size
+    offsets = np.zeros(count + 1, dtype=np.int32 if buffer.size < 1 << 31 else np.int64)
+    np.cumsum(word_ends - word_starts, out=offsets[1:])
+    kind = pa.binary() if offsets.dtype == np.int32 else pa.large_binary()
+    data = pa.Array.from_buffers(kind, count, [None, pa.py_buffer(offsets), pa.py_buffer(buffer[in_word])])
+    encoded_words = pc.dictionary_encode(data)
+    dictionary = encoded_words.dictionary
+    order = pc.sort_indices(dictionary).to_numpy()
+    rank = np.empty(len(dictionary), dtype=np.uint32)
+    rank[order] = np.arange(len(dictionary), dtype=np.uint32)
+    vocab: list[bytes] = dictionary.take(pa.array(order)).to_pylist()
+    ids = encoded_words.indices.to_numpy(zero_copy_only=False)
+    per_text = np.diff(np.searchsorted(word_starts, starts))
+    text = np.repeat(np.arange(len(texts), dtype=np.int32), per_text)
+    return Tokens(
+        vocab,
+        rank[ids],
+        np.asarray(owners, dtype=np.int32)[text],
+        text,
+        np.asarray(kinds, dtype=np.uint8)[text],
+        len(papers),
+    )
+
+
+def _encoded(texts: list[str]) -> list[bytes]:
+    """Each text as bytes: ASCII text as it is, other text as its folded words joined by spaces.
+
+    The non-ASCII texts are folded at once, joined by NUL (which no cleaned text holds, and
+    which folding leaves alone), rather than one call per author name.
+    """
+    encoded = [t.encode("ascii") if t.isascii() else b"" for t in texts]
+    others = [i for i, t in enumerate(texts) if not t.isascii()]
+    if not others:
+        return encoded
+    joined = "\x00".join(texts[i] for i in others)
+    if joined.count("\x00") != len(others) - 1:
+        for i in others:
+            encoded[i] = " ".join(words(texts[i])).encode("utf-8")
+        return encoded
+    for i, part in zip(others, _NON_WORDS.sub(" ", fold(joined)).split("\x00"), strict=True):
+        encoded[i] = part.encode("utf-8")
+    return encoded
+
+
+def postings(rank: UInt32Array, entry: npt.NDArray[np.int32], entries: int) -> tuple[Int64Array, Int64Array]:
+    """Distinct (word rank, entry) of the tokens, sorted by rank then entry, as two arrays."""
+    shift = max(entries - 1, 1).bit_length()
+    key = distinct((rank.astype(np.int64) << shift) | entry)
+    return key >> shift, key & ((1 << shift) - 1)
+
+
+def distinct(values: Int64Array) -> Int64Array:
+    """The distinct values, sorted (``np.unique`` hashes first, many times slower here)."""
+    values = np.sort(values)
+    keep = np.ones(values.size, dtype=np.bool_)
+    keep[1:] = values[1:] != values[:-1]
+    return values[keep]
+
+
+def word_of_postings(ptr: Int64Array) -> Int64Array:
+    """The word (rank) of each posting of a CSR index."""
+    return np.repeat(np.arange(ptr.size - 1, dtype=np.int64), np.diff(ptr))
+
+
+def csr(ranks: Int64Array, size: int) -> Int64Array:
+    ptr = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ranks, minlength=size), out=ptr[1:])
+    return ptr
+
+
+def subset(
+    vocab: list[bytes], rank: UInt32Array, mask: npt.NDArray[np.bool_]
+) -> tuple[list[bytes], UInt32Array]:
+    """The vocabulary of the tokens in ``mask`` and their ranks in it."""
+    chosen = rank[mask]
+    present = np.zeros(len(vocab), dtype=np.bool_)
+    present[chosen] = True
+    renumbered = (np.cumsum(present) - 1).astype(np.uint32)
+    return [vocab[i] for i in np.flatnonzero(present).tolist()], renumbered[chosen]
