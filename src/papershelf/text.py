@@ -164,6 +164,13 @@ _ASCII_WORD_TABLE = (
 )
 
 
+def index_word_list(text: str) -> list[bytes]:
+    """Every word of ``text`` in order, repeats included, as :func:`index_words` folds them."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_WORD_TABLE).split()
+    return [word.encode("utf-8") for word in words(text)]
+
+
 def index_words(text: str) -> set[bytes]:
     """The distinct words of ``text`` as UTF-8 bytes: the same words as :func:`words`.
 

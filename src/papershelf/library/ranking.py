@@ -33,7 +33,7 @@ from papershelf.rank.model_store import ModelStore
 from papershelf.rank.ranker import Ranker
 from papershelf.rank.relevance import BoolArray, WordHits
 
-FEATURE_VERSION = "2"
+FEATURE_VERSION = "3"  # 3: term counts (sublinear tf)
 GROWTH = 0.1  # papers added since the idf was counted, as a share, before the matrix is rebuilt
 MAX_BLOCKS = 16
 
@@ -42,7 +42,10 @@ def segment_rows(segment: Segment | SegmentData, fields: Mapping[str, Segment | 
     """A segment's feature rows from its postings (written to disk, or still in memory)."""
     sources = [("text", segment)] + [(name, fields[name]) for name in ("title", "author") if name in fields]
     return FeatureRows.from_postings(
-        [(name, _vocabulary(s), np.asarray(s.ptr), np.asarray(s.postings)) for name, s in sources]
+        [
+            (name, _vocabulary(s), np.asarray(s.ptr), np.asarray(s.postings), getattr(s, "counts", None))
+            for name, s in sources
+        ]
     )
 
 

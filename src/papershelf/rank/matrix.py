@@ -1,8 +1,9 @@
 """The weighted feature matrix of a whole collection, ready for scoring: compact, append-only.
 
 Built from :class:`~papershelf.rank.features.FeatureRows` parts (import batches; a later part's
-row replaces an earlier row of the same position). Columns are weighted as tf-idf with binary
-tf: ``idf(column) * field weight``, each row scaled to unit length. Columns in fewer than
+row replaces an earlier row of the same position). Entries are weighted as tf-idf with
+sublinear tf: ``(1 + ln tf) * idf(column) * field weight``, each row scaled to unit length.
+Columns in fewer than
 ``min_df`` papers or in more than ``max_df`` of them (the "the", "we", "model" of every
 abstract) are dropped, and of the rest at most :data:`MAX_COLUMNS` are kept, those in most
 papers first (arxiv-sanity-lite keeps 20,000): a kept column is then a 16-bit *local* id, so
@@ -14,8 +15,9 @@ A full build gives one block; papers added later are appended as new blocks weig
 same columns and idf (:meth:`FeatureMatrix.extend`), so adding a day's papers costs only their
 own rows. A later block's row of a position replaces an earlier one (a re-indexed paper).
 
-Scores are one pass over the entries: ``sum(v[col] for col in row) * row_scale`` with a dense
-vector ``v`` over the local columns, in numpy (values are implied by the column).
+Scores are one pass over the entries: ``sum(v[col] * TF[tf] for (col, tf) in row) * row_scale``
+with a dense vector ``v`` over the local columns, in numpy (an entry is its 2-byte column and
+its 1-byte count; ``TF`` is the table of ``1 + ln tf``).
 """
 
 from __future__ import annotations
@@ -40,15 +42,19 @@ MAX_DF = 0.1
 SMALL = 500  # papers: below 5,000 the df cut-off is this many papers, up to half of them
 MAX_COLUMNS = 65_535  # local ids are uint16
 CHUNK = 1 << 22  # entries per step of a pass (bounded temporary memory)
+# Sublinear term frequency of a count (0 for 0).
+TF = np.concatenate([[0.0], 1 + np.log(np.arange(1, 256))]).astype(np.float32)
 
 
 @dataclass(frozen=True)
 class Block:
-    """Rows of some positions: ``cols[indptr[r]:indptr[r + 1]]`` are row ``r``'s local columns."""
+    """Rows of some positions: ``cols[indptr[r]:indptr[r + 1]]`` are row ``r``'s local columns,
+    ``tf[…]`` their term counts."""
 
     positions: IntArray
     indptr: IntArray
     cols: LocalArray
+    tf: npt.NDArray[np.uint8]
     row_scale: FloatArray  # 1 / length of the weighted row (0 for an empty row)
 
     def __len__(self) -> int:
@@ -82,7 +88,7 @@ class FeatureMatrix:
         lives = _live(parts, size)
         df = np.zeros(N_FEATURES, dtype=np.int64)
         for part, live in zip(parts, lives, strict=True):
-            for _, cols in _chunks(part, live):
+            for _, cols, _ in _chunks(part, live):
                 df += np.bincount(cols, minlength=N_FEATURES)
         n_docs = max(sum(int(live.sum()) for live in lives), 1)
         # A small collection keeps words in up to half its papers (its topics' own words).
@@ -106,26 +112,28 @@ class FeatureMatrix:
         lives = _live(parts, size) if lives is None else lives
         local = np.full(N_FEATURES, -1, dtype=np.int32)
         local[self.columns] = np.arange(self.columns.size, dtype=np.int32)
-        positions, lengths, chunks = [], [], []
+        positions, lengths, chunks, tfs = [], [], [], []
         for part, live in zip(parts, lives, strict=True):
             rows_live = np.flatnonzero(live)
             positions.append(part.positions[rows_live])
             counts = np.zeros(len(part), dtype=np.int64)
-            for rows, cols in _chunks(part, live):
+            for rows, cols, tf in _chunks(part, live):
                 ids = local[cols]
                 kept = ids >= 0
                 counts += np.bincount(rows[kept], minlength=len(part))
                 chunks.append(ids[kept].astype(np.uint16))
+                tfs.append(tf[kept])
             lengths.append(counts[rows_live])
         pos = np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64)
         indptr = np.zeros(pos.size + 1, dtype=np.int64)
         if lengths:
             np.cumsum(np.concatenate(lengths), out=indptr[1:])
         cols = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.uint16)
-        squares = _row_sums(indptr, cols, self.weight * self.weight)
+        tf = np.concatenate(tfs) if tfs else np.zeros(0, dtype=np.uint8)
+        squares = _row_sums(indptr, cols, self.weight * self.weight, TF * TF, tf)
         with np.errstate(divide="ignore"):
             scale = np.where(squares > 0, 1 / np.sqrt(squares), 0).astype(np.float32)
-        block = Block(pos.astype(np.int64), indptr, cols.astype(np.uint16, copy=False), scale)
+        block = Block(pos.astype(np.int64), indptr, cols.astype(np.uint16, copy=False), tf, scale)
         blocks = self.blocks + ((block,) if len(block) else ())
         return FeatureMatrix(max(size, self.size), self.columns, self.weight, blocks, self.basis)
 
@@ -146,7 +154,7 @@ class FeatureMatrix:
         values = (column_values * self.weight).astype(np.float32)
         out = np.zeros(self.size, dtype=np.float32)
         for block in self.blocks:  # in order: a later block's row wins
-            out[block.positions] = _row_sums(block.indptr, block.cols, values) * block.row_scale
+            out[block.positions] = _row_sums(block.indptr, block.cols, values, TF, block.tf) * block.row_scale
         return out
 
     def row_scales(self) -> FloatArray:
@@ -172,8 +180,9 @@ class FeatureMatrix:
         if owner[position] < 0:
             return np.zeros(0, dtype=np.uint16), np.zeros(0, dtype=np.float32)
         block, r = self.blocks[int(owner[position])], int(row_of[position])
-        cols = np.asarray(block.cols[int(block.indptr[r]) : int(block.indptr[r + 1])])
-        return cols, self.weight[cols] * block.row_scale[r]
+        entries = slice(int(block.indptr[r]), int(block.indptr[r + 1]))
+        cols = np.asarray(block.cols[entries])
+        return cols, self.weight[cols] * TF[np.asarray(block.tf[entries])] * block.row_scale[r]
 
     def rows_csr(self, positions: IntArray):  # type: ignore[no-untyped-def]  # scipy has no types
         """The weighted rows of ``positions`` as a scipy CSR matrix (training data)."""
@@ -196,7 +205,11 @@ class FeatureMatrix:
             src = _ranges(starts[sel], lengths[sel])
             dst = _ranges(indptr[sel], lengths[sel])
             cols[dst] = block.cols[src]
-            data[dst] = self.weight[cols[dst]] * np.repeat(block.row_scale[rows[sel]], lengths[sel])
+            data[dst] = (
+                self.weight[cols[dst]]
+                * TF[block.tf[src]]
+                * np.repeat(block.row_scale[rows[sel]], lengths[sel])
+            )
         return csr_matrix((data, cols, indptr), shape=(positions.size, self.columns.size))
 
 
@@ -224,8 +237,11 @@ def _live(parts: Sequence[FeatureRows], size: int) -> list[npt.NDArray[np.bool_]
     return lives
 
 
-def _chunks(part: FeatureRows, live: npt.NDArray[np.bool_]) -> Iterator[tuple[IntArray, Int32Array]]:
-    """(row, column) of the entries of the live rows of ``part``, a bounded number at a time."""
+def _chunks(
+    part: FeatureRows, live: npt.NDArray[np.bool_]
+) -> Iterator[tuple[IntArray, Int32Array, npt.NDArray[np.uint8]]]:
+    """(row, column, count) of the entries of the live rows of ``part``, a bounded number at a
+    time."""
     size = len(part)
     first = 0
     while first < size:
@@ -237,16 +253,23 @@ def _chunks(part: FeatureRows, live: npt.NDArray[np.bool_]) -> Iterator[tuple[In
         lengths = bounds[1:] - bounds[:-1]
         rows = np.repeat(np.arange(first, last, dtype=np.int64), lengths)
         cols = np.asarray(part.indices[start:end])
+        counts = np.asarray(part.counts[start:end])
         keep = live[rows]
         if not keep.all():
-            rows, cols = rows[keep], cols[keep]
-        yield rows, cols
+            rows, cols, counts = rows[keep], cols[keep], counts[keep]
+        yield rows, cols, counts
         first = last
 
 
-def _row_sums(indptr: IntArray, indices: npt.NDArray[np.integer], values: FloatArray) -> FloatArray:
-    """Per row, the sum of ``values[col]`` over its columns, in bounded chunks of entries (no
-    temporary array of every entry: at 1M papers that would be hundreds of MB)."""
+def _row_sums(
+    indptr: IntArray,
+    indices: npt.NDArray[np.integer],
+    values: FloatArray,
+    tf_values: FloatArray,
+    tf: npt.NDArray[np.uint8],
+) -> FloatArray:
+    """Per row, the sum of ``values[col] * tf_values[count]`` over its entries, in bounded
+    chunks (no temporary array of every entry: at 1M papers that would be hundreds of MB)."""
     size = indptr.size - 1
     out = np.zeros(size, dtype=np.float32)
     first_row = 0
@@ -256,7 +279,7 @@ def _row_sums(indptr: IntArray, indices: npt.NDArray[np.integer], values: FloatA
         last_row = min(max(last_row, first_row + 1), size)
         end = int(indptr[last_row])
         if end > start:
-            gathered = values[indices[start:end]]
+            gathered = values[indices[start:end]] * tf_values[tf[start:end]]
             starts = indptr[first_row:last_row] - start
             nonempty = starts < (indptr[first_row + 1 : last_row + 1] - start)
             # Over the non-empty rows only, reduceat's runs [start, next start) are the rows.

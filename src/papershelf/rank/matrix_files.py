@@ -21,9 +21,15 @@ import numpy as np
 
 from papershelf.rank.matrix import Block, FeatureMatrix
 
-VERSION = 2
+VERSION = 3  # 3: term counts per entry (sublinear tf)
 META = "matrix.json"
-_BLOCK = (("positions", np.int64), ("indptr", np.int64), ("cols", np.uint16), ("row_scale", np.float32))
+_BLOCK = (
+    ("positions", np.int64),
+    ("indptr", np.int64),
+    ("cols", np.uint16),
+    ("tf", np.uint8),
+    ("row_scale", np.float32),
+)
 
 
 def read_meta(root: Path) -> dict[str, Any] | None:
@@ -58,7 +64,9 @@ def load(root: Path) -> tuple[FeatureMatrix, dict[str, Any]] | None:
             block = Block(*arrays)
             if block.indptr.size != block.positions.size + 1 or block.row_scale.size != block.positions.size:
                 raise ValueError(f"{name}: inconsistent arrays")
-            if block.indptr.size and int(block.indptr[-1]) != block.cols.size:
+            if (
+                block.indptr.size and int(block.indptr[-1]) != block.cols.size
+            ) or block.tf.size != block.cols.size:
                 raise ValueError(f"{name}: inconsistent arrays")
             blocks.append(block)
         size = int(meta["size"])

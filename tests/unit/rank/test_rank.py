@@ -121,24 +121,32 @@ def test_features_are_cached_and_a_damaged_cache_is_rebuilt(papers: list[Paper],
 
 
 def test_features_from_postings_equal_features_from_papers(papers: list[Paper]) -> None:
-    from papershelf.rank.features import paper_words  # noqa: PLC0415
+    from papershelf.rank.features import FieldPostings, paper_word_counts  # noqa: PLC0415
 
-    fields = []
+    fields: list[FieldPostings] = []
     for name in ("text", "title", "author"):
-        table: dict[bytes, list[int]] = {}
+        table: dict[bytes, list[tuple[int, int]]] = {}
         for i, paper in enumerate(papers):
-            for word in paper_words(paper)[name]:
-                table.setdefault(word, []).append(i)
+            for word, count in paper_word_counts(paper)[name].items():
+                table.setdefault(word, []).append((i, count))
         vocab = sorted(table)
         ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum([len(table[w]) for w in vocab], out=ptr[1:])
-        postings = np.concatenate([np.asarray(table[w], dtype=np.uint32) for w in vocab])
-        fields.append((name, vocab, ptr, postings))
+        postings = np.concatenate([np.asarray([i for i, _ in table[w]], dtype=np.uint32) for w in vocab])
+        counts = np.concatenate(
+            [np.asarray([min(c, 255) for _, c in table[w]], dtype=np.uint8) for w in vocab]
+        )
+        fields.append((name, vocab, ptr, postings, counts))
     from_index = FeatureRows.from_postings(fields)
     direct = FeatureRows.from_papers(enumerate(papers))
     assert np.array_equal(from_index.positions, direct.positions)
     assert np.array_equal(from_index.indptr, direct.indptr)
     assert np.array_equal(from_index.indices, direct.indices)
+    assert np.array_equal(from_index.counts, direct.counts)
+    assert int(direct.counts.max()) > 1  # abstracts repeat their words: real term counts
+    binary = FeatureRows.from_postings([(n, v, p, d, None) for n, v, p, d, _ in fields])
+    assert np.array_equal(binary.indices, direct.indices)  # without counts: every entry once
+    assert int(binary.counts.max()) == 1
 
 
 def test_row_sums_with_empty_rows_and_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -151,10 +159,13 @@ def test_row_sums_with_empty_rows_and_chunks(monkeypatch: pytest.MonkeyPatch) ->
     np.cumsum(lengths, out=indptr[1:])
     indices = rng.integers(0, 50, size=int(indptr[-1])).astype(np.int32)
     values = rng.random(50).astype(np.float32)
-    expected = [values[indices[indptr[r] : indptr[r + 1]]].sum() for r in range(200)]
+    tf = rng.integers(1, 6, size=int(indptr[-1])).astype(np.uint8)
+    weighted = values[indices] * matrix.TF[tf]
+    expected = [weighted[indptr[r] : indptr[r + 1]].sum() for r in range(200)]
     for chunk in (1 << 22, 7, 1):
         monkeypatch.setattr(matrix, "CHUNK", chunk)
-        assert np.allclose(matrix._row_sums(indptr, indices, values), expected, atol=1e-5)
+        assert np.allclose(matrix._row_sums(indptr, indices, values, matrix.TF, tf), expected, atol=1e-5)
+    assert matrix.TF[1] == 1 and np.isclose(matrix.TF[3], 1 + np.log(3))
 
 
 def test_concatenated_rows_keep_the_last_row_of_a_position(papers: list[Paper]) -> None:
