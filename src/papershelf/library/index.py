@@ -61,6 +61,9 @@ class SegmentData:
     ptr: npt.NDArray[np.int64]
     postings: npt.NDArray[np.uint32]
     pairs: PairData | MergedPairs | None = None
+    # How often each posting's word occurs in its paper (import only, for the ranking
+    # features; not written: the features are kept beside the library).
+    counts: npt.NDArray[np.uint8] | None = None
 
     @classmethod
     def build(cls, entries: Iterable[tuple[int, Iterable[bytes]]]) -> SegmentData:
@@ -94,7 +97,8 @@ class SegmentData:
         ptr = np.zeros(len(self.vocab) + 1, dtype=np.int64)
         np.cumsum(np.bincount(words, minlength=len(self.vocab)), out=ptr[1:])
         pairs = self.pairs.remap(keep) if isinstance(self.pairs, PairData) else None
-        return SegmentData(self.vocab, ptr, mapped[keep].astype(np.uint32), pairs)
+        counts = self.counts[keep] if self.counts is not None else None
+        return SegmentData(self.vocab, ptr, mapped[keep].astype(np.uint32), pairs, counts)
 
     def write(
         self, directory: Path, reindexed: Iterable[int] = (), fields: Mapping[str, SegmentData] | None = None

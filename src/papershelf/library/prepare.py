@@ -22,7 +22,7 @@ import orjson
 from papershelf.library.index import SegmentData
 from papershelf.library.pairs import PairData
 from papershelf.library.rows import digest, paper_to_row
-from papershelf.library.tokens import PEOPLE, TITLE, csr, postings, subset, tokenise
+from papershelf.library.tokens import PEOPLE, TITLE, counted_postings, csr, subset, tokenise
 from papershelf.model import Paper, title_key
 from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_from_arxiv_record
 from papershelf.sources.errors import SourceError
@@ -38,7 +38,7 @@ def _segments(entries: list[tuple[int, Paper]]) -> tuple[SegmentData, dict[str, 
     positions = np.asarray([position for position, _ in entries], dtype=np.int64)
     tokens = tokenise([paper for _, paper in entries])
     count = max(len(entries), 1)
-    rank, entry = postings(tokens.rank, tokens.entry, count)
+    rank, entry, counts = counted_postings(tokens.rank, tokens.entry, count)
     ptr = csr(rank, len(tokens.vocab))
     same = tokens.text[1:] == tokens.text[:-1]
     following = (
@@ -47,12 +47,14 @@ def _segments(entries: list[tuple[int, Paper]]) -> tuple[SegmentData, dict[str, 
         tokens.entry[:-1][same].astype(np.int64),
     )
     pairs = PairData.build(ptr, (rank, entry), following, count)
-    segment = SegmentData(tokens.vocab, ptr, positions[entry].astype(np.uint32), pairs)
+    segment = SegmentData(tokens.vocab, ptr, positions[entry].astype(np.uint32), pairs, counts)
     fields = {}
     for name, kind in (("title", TITLE), ("author", PEOPLE)):
         vocab, ranks = subset(tokens.vocab, tokens.rank, tokens.kind == kind)
-        rank, entry = postings(ranks, tokens.entry[tokens.kind == kind], count)
-        fields[name] = SegmentData(vocab, csr(rank, len(vocab)), positions[entry].astype(np.uint32))
+        rank, entry, counts = counted_postings(ranks, tokens.entry[tokens.kind == kind], count)
+        fields[name] = SegmentData(
+            vocab, csr(rank, len(vocab)), positions[entry].astype(np.uint32), None, counts
+        )
     return segment, fields
 
 

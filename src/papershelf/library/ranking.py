@@ -27,8 +27,8 @@ import numpy.typing as npt
 from papershelf.library.index import SearchIndex, Segment, SegmentData
 from papershelf.model import Paper
 from papershelf.rank import matrix_files
-from papershelf.rank.features import FeatureRows, column, paper_words
-from papershelf.rank.matrix import FeatureMatrix, FloatArray
+from papershelf.rank.features import MAX_COUNT, FeatureRows, column, paper_word_counts
+from papershelf.rank.matrix import TF, FeatureMatrix, FloatArray
 from papershelf.rank.model_store import ModelStore
 from papershelf.rank.ranker import Ranker
 from papershelf.rank.relevance import BoolArray, WordHits
@@ -173,22 +173,29 @@ def doc_lengths(index: SearchIndex) -> npt.NDArray[np.int64]:
     return lengths
 
 
+EXACT_LIKE = 2_000  # candidates of "more like this" scored exactly
+
+
 def like_scores(index: SearchIndex, matrix: FeatureMatrix, paper: Paper, position: int) -> FloatArray:
     """Cosine likeness of every paper to ``paper`` (at ``position``) from the index's posting
     lists of the paper's own words: a few hundred thousand additions instead of a pass over
     every feature of every paper (a paper updated since its first import may also count the
-    words of its older record)."""
+    words of its older record). The index keeps no term counts, so that is an estimate; the
+    :data:`EXACT_LIKE` best by it are then scored exactly from the matrix, as the in-memory
+    collection scores every paper."""
     scores = np.zeros(index.size, dtype=np.float32)
-    for field, words in paper_words(paper).items():
+    for field, counts in paper_word_counts(paper).items():
         name = "any" if field == "text" else field
         if name != "any" and not index.has_field(name):
             continue
-        ordered = sorted(words)
+        ordered = sorted(counts)
         local = matrix.local_ids(np.asarray([column(field, w) for w in ordered], dtype=np.int32))
         for word, found in zip(ordered, local.tolist(), strict=True):
             if found < 0:
                 continue
-            weight = float(matrix.weight[found])
+            # The paper's own term frequency; the index keeps no counts, so the other papers'
+            # words weigh as if once (their row scale still has their counts).
+            weight = float(matrix.weight[found]) * float(TF[min(counts[word], MAX_COUNT)]) ** 0.5
             for segment in index.segments:
                 source = segment if name == "any" else segment.fields[name]
                 postings = source.word_postings(word)
@@ -196,6 +203,19 @@ def like_scores(index: SearchIndex, matrix: FeatureMatrix, paper: Paper, positio
                     scores[postings] += np.float32(weight * weight)
     row_scale = matrix.row_scales()
     scores *= row_scale[: index.size] * row_scale[position]
+    # The best candidates scored exactly, with every paper's own counts, from the matrix.
+    best = (
+        np.argpartition(-scores, EXACT_LIKE)[:EXACT_LIKE]
+        if scores.size > EXACT_LIKE
+        else np.arange(scores.size)
+    )
+    cols, values = matrix.row(position)
+    query = np.zeros(matrix.columns.size, dtype=np.float32)
+    query[cols] = values
+    exact = matrix.scores_of(best.astype(np.int64), query)
+    if exact.size:
+        np.minimum(scores, float(exact.min()), out=scores)  # the rest stays below them
+        scores[best] = exact
     return scores
 
 

@@ -143,6 +143,19 @@ def postings(rank: UInt32Array, entry: npt.NDArray[np.int32], entries: int) -> t
     return key >> shift, key & ((1 << shift) - 1)
 
 
+def counted_postings(
+    rank: UInt32Array, entry: npt.NDArray[np.int32], entries: int
+) -> tuple[Int64Array, Int64Array, npt.NDArray[np.uint8]]:
+    """As :func:`postings`, with how often each word occurs in each entry (at most 255): the
+    term frequencies the ranking features weigh."""
+    shift = max(entries - 1, 1).bit_length()
+    values = np.sort((rank.astype(np.int64) << shift) | entry)
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if values.size else values
+    counts = np.diff(np.append(starts, values.size))
+    key = values[starts]
+    return key >> shift, key & ((1 << shift) - 1), np.minimum(counts, 255).astype(np.uint8)
+
+
 def distinct(values: Int64Array) -> Int64Array:
     """The distinct values, sorted (``np.unique`` hashes first, many times slower here)."""
     values = np.sort(values)

@@ -61,8 +61,9 @@ MAX_COUNT = 255  # counts are bytes
 
 
 def paper_word_counts(paper: Paper) -> dict[str, Counter[bytes]]:
-    """How often each word occurs in each field (the whole text: title, abstract and people),
-    as the search index folds them."""
+    """How often each word occurs in each field (the whole text: title, abstract, people, venue
+    and keywords, as the search index's whole-paper segment holds them), folded as the index
+    folds them."""
     people = " ".join(paper.authors)
     if paper.organization:
         people += " " + paper.organization
@@ -70,6 +71,8 @@ def paper_word_counts(paper: Paper) -> dict[str, Counter[bytes]]:
     text = Counter(index_word_list(paper.abstract))
     text.update(title)
     text.update(names)
+    for extra in paper.extra_texts:
+        text.update(index_word_list(extra))
     return {"text": text, "title": title, "author": names}
 
 

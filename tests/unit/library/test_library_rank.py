@@ -10,6 +10,7 @@ import numpy as np
 
 from papershelf.collection.memory import InMemoryCollection
 from papershelf.library.library import Library
+from papershelf.library.ranking import FEATURE_VERSION
 from papershelf.query.context import Context
 from papershelf.query.search import Query
 from papershelf.sources.jsonl import parse_jsonl
@@ -78,7 +79,7 @@ def test_the_matrix_is_ready_after_an_import_and_survives_merges(tmp_path: Path)
     names = [name for name, _, _ in library.store.segments()]
     assert merged["sources"] == names  # the merged segment is covered: no rebuild
     assert merged["dir"] == meta["dir"]
-    assert [p.name for p in (directory / "rank" / "parts").iterdir()] == [f"v2-{names[0]}"]
+    assert [p.name for p in (directory / "rank" / "parts").iterdir()] == [f"v{FEATURE_VERSION}-{names[0]}"]
     state = ReadingState()
     for paper in papers[:40:8]:
         state.update(paper.key, starred=True)
@@ -110,6 +111,7 @@ RANK_IN_A_NEW_PROCESS = """
 import json, sys
 from pathlib import Path
 from papershelf.library.library import Library
+from papershelf.library.ranking import FEATURE_VERSION
 from papershelf.query.context import Context
 from papershelf.query.search import Query
 from papershelf.store.reading import ReadingState

@@ -165,7 +165,8 @@ def test_row_sums_with_empty_rows_and_chunks(monkeypatch: pytest.MonkeyPatch) ->
     for chunk in (1 << 22, 7, 1):
         monkeypatch.setattr(matrix, "CHUNK", chunk)
         assert np.allclose(matrix._row_sums(indptr, indices, values, matrix.TF, tf), expected, atol=1e-5)
-    assert matrix.TF[1] == 1 and np.isclose(matrix.TF[3], 1 + np.log(3))
+    assert matrix.TF[1] == 1
+    assert np.isclose(matrix.TF[3], 1 + np.log(3))
 
 
 def test_concatenated_rows_keep_the_last_row_of_a_position(papers: list[Paper]) -> None:
