@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from papershelf.library.segfile import FileArray, Voids
+from papershelf.library.segfile import FileArray, Voids, word_blocks
 from papershelf.library.tokens import distinct, word_of_postings
 
 BITS = 15
@@ -207,27 +207,15 @@ class MergedPairs:
         self.code_of[self.words] = np.arange(self.words.size)
 
     def write(self, directory: Path, ptr: Int64Array) -> None:
-        try:
-            self._write(directory, ptr)
-        finally:
-            for part in self.parts:
-                part.postings.close()
-                part.entries.close()
-
-    def _write(self, directory: Path, ptr: Int64Array) -> None:
         per_word = np.zeros(ptr.size - 1, dtype=np.int64)
-        size, start = ptr.size - 1, 0
         with (directory / "pairs.bin").open("wb") as out:
-            while start < size:
-                end = int(np.searchsorted(ptr, int(ptr[start]) + BLOCK, side="right")) - 1
-                end = min(max(end, start + 1), size)
+            for start, end in word_blocks(ptr, BLOCK):
                 post, code = self._block(start, end)
                 first = np.ones(post.size, dtype=np.bool_)
                 first[1:] = post[1:] != post[:-1]
                 out.write((code | (first.astype(np.uint16) << 15)).astype("<u2").tobytes())
                 words = np.searchsorted(ptr, post, side="right") - 1
                 per_word[start:end] += np.bincount(words - start, minlength=end - start)
-                start = end
         pair_ptr = np.zeros(self.words.size + 1, dtype=np.int64)
         np.cumsum(per_word[self.words], out=pair_ptr[1:])
         np.save(directory / "pair_words.npy", self.words)
