@@ -2,8 +2,12 @@
 
 * Words anywhere come from the search index (one array per prefix, cached) or'ed with the
   papers whose tags match (tags live in the reading state, not in the index).
-* A word in one field, and a phrase, start from the index's answer for its words (a superset:
-  the index does not know fields or order) and check those candidates' text, read from SQLite.
+* A word in one field starts from the index's answer for its word (a superset: the index does
+  not know every field) and checks those candidates' text, read from SQLite.
+* A phrase comes from the index's word pairs: two words anywhere are answered by them (only the
+  few papers with a rare word of the phrase, which has no pairs, are read); longer phrases, and
+  phrases in one field, check the text of the papers having every adjacent pair. A library
+  without pairs checks every paper having all the phrase's words.
 * ``cat:``/``id:`` ask SQLite (``LIKE``, then an exact check); ``year:``/``after:``/``before:``/
   ``upvotes:`` compare numpy columns read once; ``is:``/``has:`` come from the reading state.
 * NOT, AND and OR are ``~``, ``&`` and ``|`` of the children's arrays.

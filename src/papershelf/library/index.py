@@ -17,19 +17,24 @@ Beside the words of the whole paper, a segment holds the words of two fields in
 subdirectories of the same layout: ``title/`` and ``author/`` (authors and organisation), so
 ``title:``/``author:`` are answered by the index too. Segments written before field segments
 existed have none; queries on fields then check the text of the candidates instead.
+
+The whole-paper segment also keeps word pairs (``pair_words.npy``, ``pair_ptr.npy``,
+``pairs.bin``; see :mod:`papershelf.library.pairs`): which words follow each posting's word in
+that paper, so phrases are answered by the index. Segments written before pairs existed have
+none; phrases then check the text of every candidate, as before.
 """
 
 from __future__ import annotations
 
-import itertools
 import shutil
 import threading
 import zlib
 from array import array
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -43,54 +48,31 @@ FIELD_SEGMENTS = ("title", "author")
 _TOP = b"\xff"  # never occurs in UTF-8, so prefix + _TOP bounds every word with that prefix
 
 
-def _stable_order(ranks: npt.NDArray[np.uint32]) -> npt.NDArray[np.intp]:
-    """``argsort(ranks, kind="stable")``, as an LSD radix sort on 16-bit digits (numpy's stable
-    sort is a radix sort for 16-bit integers, several times faster than for 32-bit ones)."""
-    if ranks.size == 0 or int(ranks.max()) < 1 << 16:
-        return np.argsort(ranks.astype(np.uint16), kind="stable")
-    low = np.argsort((ranks & 0xFFFF).astype(np.uint16), kind="stable")
-    high = np.argsort((ranks[low] >> 16).astype(np.uint16), kind="stable")
-    return low[high]
+class LazyPostings(Protocol):
+    """Postings written when the segment is (a merge's, placed a block at a time)."""
+
+    size: int
+
+    def save(self, path: Path) -> None: ...
 
 
 @dataclass
 class SegmentData:
-    """A segment in memory: sorted vocabulary, CSR pointers and postings."""
+    """A segment in memory: sorted vocabulary, CSR pointers, postings and word pairs (built by
+    :func:`papershelf.library.prepare._segments` or a merge)."""
 
     vocab: list[bytes]
     ptr: npt.NDArray[np.int64]
-    postings: npt.NDArray[np.uint32]
+    postings: npt.NDArray[np.uint32] | LazyPostings
     pairs: PairData | MergedPairs | None = None
     # How often each posting's word occurs in its paper (import only, for the ranking
     # features; not written: the features are kept beside the library).
     counts: npt.NDArray[np.uint8] | None = None
 
-    @classmethod
-    def build(cls, entries: Iterable[tuple[int, Iterable[bytes]]]) -> SegmentData:
-        """From (position, distinct words) pairs; postings come out in entry order per word."""
-        vocab: defaultdict[bytes, int] = defaultdict(itertools.count().__next__)  # next id on first sight
-        word_ids = array("I")
-        positions = array("I")
-        counts = array("I")
-        lookup = vocab.__getitem__
-        for position, words in entries:
-            before = len(word_ids)
-            word_ids.extend(map(lookup, words))
-            positions.append(position)
-            counts.append(len(word_ids) - before)
-        ordered = sorted(vocab)
-        rank = np.empty(len(vocab), dtype=np.uint32)
-        old_ids = np.fromiter((vocab[w] for w in ordered), dtype=np.uint32, count=len(ordered))
-        rank[old_ids] = np.arange(len(ordered), dtype=np.uint32)
-        ranks = rank[np.frombuffer(word_ids, dtype=np.uint32)]
-        docs = np.repeat(np.frombuffer(positions, dtype=np.uint32), np.frombuffer(counts, dtype=np.uint32))
-        order = _stable_order(ranks)
-        ptr = np.zeros(len(ordered) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(ranks, minlength=len(ordered)), out=ptr[1:])
-        return cls(ordered, ptr, docs[order])
-
     def remap(self, mapping: npt.NDArray[np.int64]) -> SegmentData:
-        """Postings ``p`` become ``mapping[p]``; those mapped to -1 are dropped."""
+        """Postings ``p`` become ``mapping[p]``; those mapped to -1 are dropped (an import's
+        segment, whose postings are in memory)."""
+        assert isinstance(self.postings, np.ndarray)
         mapped = mapping[self.postings]
         keep = mapped >= 0
         words = np.repeat(np.arange(len(self.vocab), dtype=np.int64), np.diff(self.ptr))[keep]
@@ -125,7 +107,10 @@ class SegmentData:
         (directory / "vocab.bin").write_bytes(b"".join(self.vocab))
         (directory / "vocab.idx").write_bytes(offsets.tobytes())
         np.save(directory / "ptr.npy", self.ptr)
-        np.save(directory / "postings.npy", self.postings.astype(np.uint32, copy=False))
+        if isinstance(self.postings, np.ndarray):
+            np.save(directory / "postings.npy", self.postings.astype(np.uint32, copy=False))
+        else:
+            self.postings.save(directory / "postings.npy")
         np.save(directory / "reindexed.npy", np.asarray(reindexed, dtype=np.uint32))
         if self.pairs is not None:
             self.pairs.write(directory, self.ptr)

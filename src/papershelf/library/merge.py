@@ -35,7 +35,7 @@ import numpy.typing as npt
 from papershelf.library.index import FIELD_SEGMENTS, Segment, SegmentData, file_records
 from papershelf.library.pairs import BLOCK, MergedPairs, Part
 from papershelf.library.ranking import segment_written
-from papershelf.library.segfile import FileArray, Voids
+from papershelf.library.segfile import FileArray, Voids, word_blocks
 from papershelf.library.store import LibraryStore
 
 FACTOR = 4
@@ -128,10 +128,10 @@ def merge_data(parts: Sequence[Segment], drop_reindexed: bool) -> tuple[SegmentD
         starts = np.flatnonzero(first)
         return starts, word_of[starts]
 
-    # Two passes, one part and one block at a time (memory: the output plus a block, not a
-    # sort of them all): count the postings each word keeps, then place them. The word order
-    # within a part is the merged order (both vocabularies are sorted), so each part's
-    # postings of a word go, in order, after those of the older parts.
+    # Two passes, a block at a time (memory: a block, not the output nor a sort of it all):
+    # count the postings each word keeps, then (MergedPostings, when the segment is written)
+    # place them. The word order within a part is the merged order (both vocabularies are
+    # sorted), so each part's postings of a word go, in order, after those of the older parts.
     total = np.zeros(len(words), dtype=np.int64)
     for number in range(len(parts)):
         for word_of, _ in kept(number):
@@ -139,22 +139,16 @@ def merge_data(parts: Sequence[Segment], drop_reindexed: bool) -> tuple[SegmentD
             total[present] += np.diff(np.append(starts, word_of.size))
     ptr = np.zeros(len(words) + 1, dtype=np.int64)
     np.cumsum(total, out=ptr[1:])
-    merged = np.empty(int(ptr[-1]), dtype=np.uint32)
-    filled = ptr[:-1].copy()
-    for number in range(len(parts)):
-        for word_of, docs in kept(number):
-            starts, present = runs(word_of)
-            group = np.repeat(np.arange(starts.size), np.diff(np.append(starts, word_of.size)))
-            merged[filled[word_of] + np.arange(word_of.size) - starts[group]] = docs
-            filled[present] += np.diff(np.append(starts, word_of.size))
+    merged = MergedPostings(
+        [(np.asarray(part.ptr, dtype=np.int64), mapped[n], postings[n]) for n, part in enumerate(parts)],
+        voids,
+        ptr,
+    )
     voided = np.empty(0, dtype=np.uint32)
     if not drop_reindexed:
         voided = np.unique(np.concatenate(reindexed)).astype(np.uint32) if reindexed else voided
     pairs = None
-    if not all(part.pairs is not None for part in parts):
-        for reader in postings:
-            reader.close()
-    else:
+    if all(part.pairs is not None for part in parts):
         pairs = MergedPairs(
             [
                 Part(
@@ -172,6 +166,38 @@ def merge_data(parts: Sequence[Segment], drop_reindexed: bool) -> tuple[SegmentD
             ptr,
         )
     return SegmentData(words, ptr, merged, pairs), voided
+
+
+class MergedPostings:
+    """The postings of a merged segment, written a block of words at a time: per word, the
+    surviving postings of each part (CSR pointers, merged word ids, postings file) in run order."""
+
+    def __init__(
+        self,
+        parts: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FileArray]],
+        voids: Voids,
+        ptr: npt.NDArray[np.int64],
+    ) -> None:
+        self.parts, self.voids, self.ptr = parts, voids, ptr
+        self.size = int(ptr[-1])
+
+    def save(self, path: Path) -> None:
+        header = {"descr": np.lib.format.dtype_to_descr(np.dtype("<u4")), "fortran_order": False}
+        with path.open("wb") as out:
+            np.lib.format.write_array_header_1_0(out, {**header, "shape": (self.size,)})
+            for lo, hi in word_blocks(self.ptr, BLOCK):
+                out.write(self._block(lo, hi).astype("<u4").tobytes())
+
+    def _block(self, lo: int, hi: int) -> npt.NDArray[np.uint32]:
+        words, docs = [], []
+        for number, (ptr, mapped, reader) in enumerate(self.parts):
+            r_lo, r_hi = (int(i) for i in np.searchsorted(mapped, [lo, hi]))
+            found = reader.read(int(ptr[r_lo]), int(ptr[r_hi])).astype(np.uint32, copy=False)
+            keep = self.voids.survives(found, number)
+            words.append(np.repeat(mapped[r_lo:r_hi] - lo, ptr[r_lo + 1 : r_hi + 1] - ptr[r_lo:r_hi])[keep])
+            docs.append(found[keep])
+        order = np.argsort(np.concatenate(words), kind="stable")
+        return np.concatenate(docs)[order]
 
 
 def merge_run(store: LibraryStore, index_dir: Path, run: Sequence[Listed], first: bool) -> None:

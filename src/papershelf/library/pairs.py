@@ -21,13 +21,14 @@ block of words at a time).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from papershelf.library.segfile import FileArray, Voids
+from papershelf.library.segfile import FileArray, Voids, word_blocks
 from papershelf.library.tokens import distinct, word_of_postings
 
 BITS = 15
@@ -207,34 +208,34 @@ class MergedPairs:
         self.code_of[self.words] = np.arange(self.words.size)
 
     def write(self, directory: Path, ptr: Int64Array) -> None:
-        try:
-            self._write(directory, ptr)
-        finally:
-            for part in self.parts:
-                part.postings.close()
-                part.entries.close()
-
-    def _write(self, directory: Path, ptr: Int64Array) -> None:
         per_word = np.zeros(ptr.size - 1, dtype=np.int64)
-        size, start = ptr.size - 1, 0
         with (directory / "pairs.bin").open("wb") as out:
-            while start < size:
-                end = int(np.searchsorted(ptr, int(ptr[start]) + BLOCK, side="right")) - 1
-                end = min(max(end, start + 1), size)
-                post, code = self._block(start, end)
-                first = np.ones(post.size, dtype=np.bool_)
-                first[1:] = post[1:] != post[:-1]
-                out.write((code | (first.astype(np.uint16) << 15)).astype("<u2").tobytes())
-                words = np.searchsorted(ptr, post, side="right") - 1
-                per_word[start:end] += np.bincount(words - start, minlength=end - start)
-                start = end
+            for start, end in word_blocks(self._bounds(), BLOCK):
+                for post, code in self._block(start, end):
+                    first = np.ones(post.size, dtype=np.bool_)
+                    first[1:] = post[1:] != post[:-1]
+                    out.write((code | (first.astype(np.uint16) << 15)).astype("<u2").tobytes())
+                    words = np.searchsorted(ptr, post, side="right") - 1
+                    per_word[start:end] += np.bincount(words - start, minlength=end - start)
         pair_ptr = np.zeros(self.words.size + 1, dtype=np.int64)
         np.cumsum(per_word[self.words], out=pair_ptr[1:])
         np.save(directory / "pair_words.npy", self.words)
         np.save(directory / "pair_ptr.npy", pair_ptr)
 
-    def _block(self, lo: int, hi: int) -> tuple[Int64Array, npt.NDArray[np.uint16]]:
-        """(merged posting, next code) of the entries of merged words ``lo`` .. ``hi`` - 1."""
+    def _bounds(self) -> Int64Array:
+        """Cumulative entries of the merged words in the parts (at least what the merge keeps)."""
+        bound = np.zeros(self.ptr.size - 1, dtype=np.int64)
+        for part in self.parts:
+            pair_ptr = np.asarray(part.pairs.ptr, dtype=np.int64)
+            bound[part.mapped[part.pairs.words]] += pair_ptr[1:] - pair_ptr[:-1]
+        cumulative = np.zeros(bound.size + 1, dtype=np.int64)
+        np.cumsum(bound, out=cumulative[1:])
+        return cumulative
+
+    def _block(self, lo: int, hi: int) -> Iterator[tuple[Int64Array, npt.NDArray[np.uint16]]]:
+        """(merged posting, next code) of the entries of merged words ``lo`` .. ``hi`` - 1, in
+        order, in pieces: one for several words; for one word (a frequent word can have tens of
+        millions of entries), a piece per :data:`BLOCK` entries of each part."""
         placed = np.zeros(hi - lo, dtype=np.int64)  # surviving postings of each word so far
         keys = []
         for part in self.parts:
@@ -254,21 +255,33 @@ class MergedPairs:
             placed += count
             pairs = part.pairs
             c_lo, c_hi = pairs.codes(r_lo, r_hi)
-            entries = part.entries.read(int(pairs.ptr[c_lo]), int(pairs.ptr[c_hi])).astype(np.uint16)
-            if not entries.size:
-                continue
-            group = np.cumsum(entries >> 15, dtype=np.int64) - 1
-            post = pairs.postings_of(pairs.words[c_lo:c_hi].astype(np.int64))[group] - p_lo
-            code = entries & np.uint16(MASK)
-            first = self.code_of[word[post] + lo]
-            target = destination[post]
-            real = code != NONE
-            following = np.full(code.size, NONE, dtype=np.int64)
-            following[real] = self.code_of[part.mapped[pairs.words[code[real]]]]
-            following[following < 0] = NONE
-            use = (first >= 0) & (target >= 0)
-            keys.append((target[use] << BITS) | following[use])
-        if not keys:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint16)
+            posts = pairs.postings_of(pairs.words[c_lo:c_hi].astype(np.int64)) - p_lo
+            start, stop_all, groups = int(pairs.ptr[c_lo]), int(pairs.ptr[c_hi]), 0
+            while start < stop_all:
+                entries = part.entries.read(start, min(start + BLOCK, stop_all)).astype(np.uint16)
+                if start + entries.size < stop_all:  # end the piece before its last posting's entries
+                    firsts = np.flatnonzero(entries >> 15)
+                    if firsts.size and firsts[-1] > 0:
+                        entries = entries[: firsts[-1]]
+                start += entries.size
+                group = groups + np.cumsum(entries >> 15, dtype=np.int64) - 1
+                groups = int(group[-1]) + 1
+                post = posts[group]
+                code = entries & np.uint16(MASK)
+                first = self.code_of[word[post] + lo]
+                target = destination[post]
+                real = code != NONE
+                following = np.full(code.size, NONE, dtype=np.int64)
+                following[real] = self.code_of[part.mapped[pairs.words[code[real]]]]
+                following[following < 0] = NONE
+                use = (first >= 0) & (target >= 0)
+                keys.append((target[use] << BITS) | following[use])
+                if hi - lo == 1:  # one word: the parts' pieces come in merged order
+                    yield self._piece(keys)
+                    keys = []
+        if keys:
+            yield self._piece(keys)
+
+    def _piece(self, keys: list[Int64Array]) -> tuple[Int64Array, npt.NDArray[np.uint16]]:
         merged = PairData._from_keys(self.words, distinct(np.concatenate(keys)))
         return merged.post.astype(np.int64), merged.code

@@ -72,8 +72,13 @@ def segment_written(
         with contextlib.suppress(OSError, ValueError):
             parts = [FeatureRows.load(directory / "parts" / f"v{FEATURE_VERSION}-{old}") for old in replaces]
             rows = FeatureRows.concatenate(parts)
+        if rows is None:  # a part's features are missing: from the merged segment's files
+            with contextlib.suppress(OSError, ValueError):
+                written = Segment(index_dir / name)
+                rows = segment_rows(written, written.fields)
     with contextlib.suppress(OSError):
-        (rows or segment_rows(segment, fields)).save(directory / "parts" / f"v{FEATURE_VERSION}-{name}")
+        built = rows if rows is not None else segment_rows(segment, fields)
+        built.save(directory / "parts" / f"v{FEATURE_VERSION}-{name}")
         if replaces:
             matrix_files.replace_sources(directory, list(replaces), name)
 

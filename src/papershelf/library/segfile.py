@@ -7,6 +7,7 @@ merging process's resident set (a 320,000-paper merge: hundreds of megabytes); r
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,15 +18,16 @@ class FileArray:
     """A one-dimensional array in a ``.npy`` file (or a raw file of ``dtype``), read by slices."""
 
     def __init__(self, path: Path, dtype: str | None = None) -> None:
-        self.handle = path.open("rb")
+        self.path = path
         if dtype is None:
-            version = np.lib.format.read_magic(self.handle)
-            if version == (1, 0):
-                shape, _, kind = np.lib.format.read_array_header_1_0(self.handle)
-            else:
-                shape, _, kind = np.lib.format.read_array_header_2_0(self.handle)
+            with path.open("rb") as handle:
+                version = np.lib.format.read_magic(handle)
+                if version == (1, 0):
+                    shape, _, kind = np.lib.format.read_array_header_1_0(handle)
+                else:
+                    shape, _, kind = np.lib.format.read_array_header_2_0(handle)
+                self.offset = handle.tell()
             self.dtype = np.dtype(kind)
-            self.offset = self.handle.tell()
             self.size = int(shape[0]) if shape else 0
         else:
             self.dtype = np.dtype(dtype)
@@ -36,11 +38,9 @@ class FileArray:
         stop = min(stop, self.size)
         if stop <= start:
             return np.empty(0, dtype=self.dtype)
-        self.handle.seek(self.offset + start * self.dtype.itemsize)
-        return np.fromfile(self.handle, dtype=self.dtype, count=stop - start)
-
-    def close(self) -> None:
-        self.handle.close()
+        with self.path.open("rb") as handle:
+            handle.seek(self.offset + start * self.dtype.itemsize)
+            return np.fromfile(handle, dtype=self.dtype, count=stop - start)
 
 
 class Voids:
@@ -65,3 +65,13 @@ class Voids:
         found = self.positions[at] == docs
         result: npt.NDArray[np.bool_] = ~found | (self.parts[at] <= number)
         return result
+
+
+def word_blocks(ptr: npt.NDArray[np.int64], block: int) -> Iterator[tuple[int, int]]:
+    """Ranges of words of a CSR index holding about ``block`` postings each (one word at least)."""
+    size, start = ptr.size - 1, 0
+    while start < size:
+        end = int(np.searchsorted(ptr, int(ptr[start]) + block, side="right")) - 1
+        end = min(max(end, start + 1), size)
+        yield start, end
+        start = end
