@@ -5,8 +5,8 @@
 Stars ``k`` random papers whose primary arXiv category is C, ranks every other paper, and
 reports precision@20 (the share of the 20 best unstarred papers whose primary category is C),
 per category and as the mean over categories and seeds. Beside papershelf's ranker
-(papershelf.rank: hashed words of text, title and authors; LinearSVC on stars plus a
-background sample of 20,000) it runs arxiv-sanity-lite's method on the same stars: TfidfVectorizer (word
+(papershelf.rank: hashed words of text, title and authors, sublinear tf-idf; LinearSVC on stars plus a
+background sample of 10,000) it runs arxiv-sanity-lite's method on the same stars: TfidfVectorizer (word
 1-2-grams, 20,000 features, sublinear tf, max_df 0.1, min_df 5, English stop words) over title,
 abstract and authors, and LinearSVC(C=0.01, class_weight="balanced") trained on all papers.
 
