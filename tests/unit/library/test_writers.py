@@ -15,6 +15,7 @@ import pytest
 from library_helpers import arxiv_record, write_jsonl
 from papershelf.library.library import Library
 from papershelf.library.lock import WriterLock
+from papershelf.library.prepare import CHUNK_SIZE
 from papershelf.library.store import LibraryError
 from papershelf.store.paths import library_dir
 
@@ -121,7 +122,7 @@ def test_a_reader_beside_a_writer_sees_whole_batches(tmp_path: Path) -> None:
         try:
             collection = library.collection()
             size = len(collection)
-            assert size % 10_000 == 0 or size == 25_000  # committed chunks only
+            assert size % CHUNK_SIZE == 0 or size == 25_000  # committed chunks only
             assert int(collection.index.word_hits("alpha").sum()) == size
             assert int(collection.index.word_hits("w9999").sum()) == (1 if size >= 10_000 else 0)
             seen.add(size)
@@ -147,7 +148,7 @@ def test_kill_9_of_add_leaves_quiet_workers_and_a_consistent_library(tmp_path: P
     assert "BrokenPipeError" not in err
     if Library.exists(library_dir()):
         library = Library(library_dir(), readonly=True)
-        assert library.store.count() % 10_000 == 0
+        assert library.store.count() % CHUNK_SIZE == 0
         library.close()
     # The next import finds no stale lock and completes the library.
     again = papershelf("add", str(path))
