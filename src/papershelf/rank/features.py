@@ -192,25 +192,33 @@ class FeatureRows:
         ordered = positions[order]
         last = np.r_[ordered[1:] != ordered[:-1], True] if ordered.size else np.zeros(0, dtype=np.bool_)
         chosen = order[last]
-        starts = np.concatenate([np.asarray(p.indptr[:-1]) for p in parts]) if parts else positions
-        ends = np.concatenate([np.asarray(p.indptr[1:]) for p in parts]) if parts else positions
-        offsets = np.cumsum([0] + [int(p.indices.size) for p in parts[:-1]], dtype=np.int64)
-        starts = starts + np.repeat(offsets, [len(p) for p in parts])
-        lengths = (
-            (ends - np.concatenate([np.asarray(p.indptr[:-1]) for p in parts]))[chosen] if parts else ends
-        )
-        indices = np.concatenate([np.asarray(p.indices) for p in parts]) if parts else np.zeros(0, np.int32)
-        counts = np.concatenate([np.asarray(p.counts) for p in parts]) if parts else np.zeros(0, np.uint8)
+        sizes = np.asarray([len(p) for p in parts], dtype=np.int64)
+        first_row = np.zeros(len(parts) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=first_row[1:])
+        part_of = np.searchsorted(first_row, chosen, side="right") - 1  # per output row
+        row_of = chosen - first_row[part_of]
+        lengths = np.zeros(chosen.size, dtype=np.int64)
+        for number, part in enumerate(parts):
+            sel = part_of == number
+            bounds = np.asarray(part.indptr, dtype=np.int64)
+            lengths[sel] = bounds[row_of[sel] + 1] - bounds[row_of[sel]]
         indptr = np.zeros(chosen.size + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
-        before = np.repeat(starts[chosen] - indptr[:-1], lengths)
-        take = before + np.arange(int(indptr[-1]), dtype=np.int64)
-        return cls(
-            ordered[last].astype(np.int64),
-            indptr,
-            indices[take].astype(np.int32, copy=False),
-            counts[take].astype(np.uint8, copy=False),
-        )
+        indices = np.empty(int(indptr[-1]), dtype=np.int32)
+        counts = np.empty(int(indptr[-1]), dtype=np.uint8)
+        # Copied by runs of rows that follow each other in their part and in the output (a
+        # part is mostly one run; re-indexed papers cut it): memory is the output, not an
+        # index array per entry.
+        run = np.r_[True, (part_of[1:] != part_of[:-1]) | (row_of[1:] != row_of[:-1] + 1)]
+        run_starts = np.flatnonzero(run) if chosen.size else np.zeros(0, dtype=np.int64)
+        run_ends = np.append(run_starts[1:], chosen.size)
+        for start, end in zip(run_starts.tolist(), run_ends.tolist(), strict=True):
+            part = parts[int(part_of[start])]
+            source = slice(int(part.indptr[row_of[start]]), int(part.indptr[row_of[end - 1] + 1]))
+            target = slice(int(indptr[start]), int(indptr[end]))
+            indices[target] = part.indices[source]
+            counts[target] = part.counts[source]
+        return cls(ordered[last].astype(np.int64), indptr, indices, counts)
 
     def save(self, directory: Path) -> None:
         """Written under a temporary name and renamed, so the cache is complete or absent."""
