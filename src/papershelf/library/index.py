@@ -34,7 +34,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +46,9 @@ from papershelf.library.store import REPAIR, LibraryDamaged
 BoolArray = npt.NDArray[np.bool_]
 FIELD_SEGMENTS = ("title", "author")
 _TOP = b"\xff"  # never occurs in UTF-8, so prefix + _TOP bounds every word with that prefix
+
+
+T = TypeVar("T")
 
 
 class LazyPostings(Protocol):
@@ -193,6 +196,13 @@ class SearchIndex:
         self._pair_cache: OrderedDict[tuple[str, str], tuple[BoolArray, BoolArray]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def _remember(self, cache: OrderedDict[tuple[str, str], T], key: tuple[str, str], value: T) -> None:
+        """Keep ``value`` in ``cache`` (least recently added dropped past CACHE_SIZE)."""
+        with self._lock:
+            cache[key] = value
+            if len(cache) > self.CACHE_SIZE:
+                cache.popitem(last=False)
+
     def has_field(self, field: str) -> bool:
         """Whether every segment indexes ``field`` ("title", "author") on its own."""
         return all(field in segment.fields for segment in self.segments)
@@ -229,10 +239,7 @@ class SearchIndex:
         result = sure[: self.size], unknown[: self.size]
         for part in result:
             part.flags.writeable = False
-        with self._lock:
-            self._pair_cache[key] = result
-            if len(self._pair_cache) > self.CACHE_SIZE:
-                self._pair_cache.popitem(last=False)
+        self._remember(self._pair_cache, key, result)
         return result
 
     def cost(self, word: str, field: str = "any") -> int:
@@ -275,10 +282,7 @@ class SearchIndex:
             raise LibraryDamaged(f"the search index is damaged ({error}); {REPAIR}") from None
         hits = hits[: self.size]
         hits.flags.writeable = False
-        with self._lock:
-            self._cache[key] = hits
-            if len(self._cache) > self.CACHE_SIZE:
-                self._cache.popitem(last=False)
+        self._remember(self._cache, key, hits)
         return hits
 
 

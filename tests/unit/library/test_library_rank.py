@@ -11,6 +11,7 @@ import numpy as np
 from papershelf.collection.memory import InMemoryCollection
 from papershelf.library.library import Library
 from papershelf.library.ranking import FEATURE_VERSION
+from papershelf.model import Paper
 from papershelf.query.context import Context
 from papershelf.query.search import Query
 from papershelf.sources.jsonl import parse_jsonl
@@ -92,11 +93,17 @@ def test_the_matrix_is_ready_after_an_import_and_survives_merges(tmp_path: Path)
     assert again == memory
 
 
-def test_a_damaged_matrix_is_built_again(tmp_path: Path) -> None:
+def imported(tmp_path: Path) -> tuple[list[Paper], Path, Library]:
+    """The topics corpus imported in one batch: its papers, the library directory, the library."""
     papers = parse_jsonl(TOPICS.read_text(encoding="utf-8"))
     directory = tmp_path / "library"
     library = Library(directory)
     library.importer().import_papers(papers)
+    return papers, directory, library
+
+
+def test_a_damaged_matrix_is_built_again(tmp_path: Path) -> None:
+    papers, directory, library = imported(tmp_path)
     library.refresh_ranking()
     meta = json.loads((directory / "rank" / "matrix.json").read_text())
     (directory / "rank" / meta["dir"] / meta["blocks"][0] / "cols.npy").write_bytes(b"garbage")
@@ -112,6 +119,7 @@ import json, sys
 from pathlib import Path
 from papershelf.library.library import Library
 from papershelf.library.ranking import FEATURE_VERSION
+from papershelf.model import Paper
 from papershelf.query.context import Context
 from papershelf.query.search import Query
 from papershelf.store.reading import ReadingState
@@ -128,10 +136,7 @@ def test_a_trained_model_is_kept_so_the_next_reader_ranks_without_training(tmp_p
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
-    papers = parse_jsonl(TOPICS.read_text(encoding="utf-8"))
-    directory = tmp_path / "library"
-    library = Library(directory)
-    library.importer().import_papers(papers)
+    papers, directory, library = imported(tmp_path)
     library.close()
 
     def rank(stars: list[str]) -> dict[str, object]:
