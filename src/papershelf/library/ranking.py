@@ -200,12 +200,12 @@ def like_scores(index: SearchIndex, matrix: FeatureMatrix, paper: Paper, positio
                 continue
             # The paper's own term frequency; the index keeps no counts, so the other papers'
             # words weigh as if once (their row scale still has their counts).
-            weight = float(matrix.weight[found]) * float(TF[min(counts[word], MAX_COUNT)]) ** 0.5
+            weight = float(matrix.weight[found]) ** 2 * float(TF[min(counts[word], MAX_COUNT)])
             for segment in index.segments:
                 source = segment if name == "any" else segment.fields[name]
                 postings = source.word_postings(word)
                 if postings.size:
-                    scores[postings] += np.float32(weight * weight)
+                    scores[postings] += np.float32(weight)
     row_scale = matrix.row_scales()
     scores *= row_scale[: index.size] * row_scale[position]
     # The best candidates scored exactly, with every paper's own counts, from the matrix.
@@ -214,10 +214,7 @@ def like_scores(index: SearchIndex, matrix: FeatureMatrix, paper: Paper, positio
         if scores.size > EXACT_LIKE
         else np.arange(scores.size)
     )
-    cols, values = matrix.row(position)
-    query = np.zeros(matrix.columns.size, dtype=np.float32)
-    query[cols] = values
-    exact = matrix.scores_of(best.astype(np.int64), query)
+    exact = matrix.scores_of(best.astype(np.int64), matrix.row_query(position))
     if exact.size:
         np.minimum(scores, float(exact.min()), out=scores)  # the rest stays below them
         scores[best] = exact

@@ -211,6 +211,14 @@ class FeatureMatrix:
         cols = np.asarray(block.cols[entries])
         return cols, self.weight[cols] * TF[np.asarray(block.tf[entries])] * block.row_scale[r]
 
+    def row_query(self, position: int) -> FloatArray:
+        """The row at ``position`` as a dense vector over the local columns: :meth:`scores` of
+        it (which weighs each column once more and scales each row) is every row's cosine to it."""
+        cols, values = self.row(position)
+        query = np.zeros(self.columns.size, dtype=np.float32)
+        query[cols] = values
+        return query
+
     def rows_csr(self, positions: IntArray):  # type: ignore[no-untyped-def]  # scipy has no types
         """The weighted rows of ``positions`` as a scipy CSR matrix (training data)."""
         from scipy.sparse import csr_matrix  # noqa: PLC0415 - scipy: only when training

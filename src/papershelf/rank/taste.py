@@ -78,10 +78,7 @@ def train(
 
 def similar(matrix: FeatureMatrix, position: int) -> FloatArray:
     """Cosine similarity of every row to the row at ``position`` (1 for itself)."""
-    cols, values = matrix.row(position)
-    query = np.zeros(matrix.columns.size, dtype=np.float32)
-    query[cols] = values  # scores() weighs each column once more and scales each row: cosine
-    return matrix.scores(query)
+    return matrix.scores(matrix.row_query(position))
 
 
 def explain(
