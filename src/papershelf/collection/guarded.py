@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from papershelf.collection import PaperCollection, Positions, Row
 from papershelf.model import Paper
@@ -25,6 +26,7 @@ class CollectionDamaged(Exception):
 
 
 UNREADABLE = "(unreadable: the library is damaged)"
+T = TypeVar("T")
 
 
 class GuardedCollection:
@@ -35,85 +37,67 @@ class GuardedCollection:
         self._on_damage = on_damage
         self._lock = threading.Lock()
         self.damage: str | None = None  # the first damage met, once there was one
+        self._unreadable: set[int] = set()  # rows that failed: drawn again without a read
 
-    def _report(self, error: CollectionDamaged) -> None:
-        with self._lock:
-            first = self.damage is None
+    def _read(self, read: Callable[[], T], fallback: Callable[[CollectionDamaged], T] | None) -> T:
+        """``read()``; on damage, said once, then ``fallback(error)`` (None: re-raised)."""
+        try:
+            return read()
+        except CollectionDamaged as error:
+            with self._lock:
+                first = self.damage is None
+                if first:
+                    self.damage = str(error)
             if first:
-                self.damage = str(error)
-        if first:
-            self._on_damage(str(error))
+                self._on_damage(str(error))
+            if fallback is None:
+                raise
+            return fallback(error)
 
     def __len__(self) -> int:
         return len(self.inner)
 
     def row(self, index: int) -> Row:
-        try:
-            return self.inner.row(index)
-        except CollectionDamaged as error:
-            self._report(error)
+        if index in self._unreadable:
             return Row(f"unreadable:{index}", UNREADABLE, None, 0)
 
+        def unreadable(_: CollectionDamaged) -> Row:
+            self._unreadable.add(index)
+            return Row(f"unreadable:{index}", UNREADABLE, None, 0)
+
+        return self._read(lambda: self.inner.row(index), unreadable)
+
     def paper(self, index: int) -> Paper:
-        try:
-            return self.inner.paper(index)
-        except CollectionDamaged as error:
-            self._report(error)
-            return Paper(UNREADABLE, abstract=str(error), key=f"unreadable:{index}")
+        return self._read(
+            lambda: self.inner.paper(index),
+            lambda error: Paper(UNREADABLE, abstract=str(error), key=f"unreadable:{index}"),
+        )
 
     def index_of(self, key: str) -> int | None:
-        try:
-            return self.inner.index_of(key)
-        except CollectionDamaged as error:
-            self._report(error)
-            return None
+        return self._read(lambda: self.inner.index_of(key), lambda _: None)
 
     def indices_of(self, keys: Iterable[str]) -> dict[str, int]:
-        try:
-            return self.inner.indices_of(keys)
-        except CollectionDamaged as error:
-            self._report(error)
-            return {}
+        return self._read(lambda: self.inner.indices_of(keys), lambda _: {})
 
     def dates(self) -> Positions:
-        try:
-            return self.inner.dates()
-        except CollectionDamaged as error:
-            self._report(error)
+        def none(_: CollectionDamaged) -> Positions:
             import numpy as np  # noqa: PLC0415 - numpy: only when asked for dates
 
             return np.zeros(len(self.inner), dtype=np.int64)
 
+        return self._read(self.inner.dates, none)
+
     def filter(self, query: Query, context: Context) -> Positions:
-        try:
-            return self.inner.filter(query, context)
-        except CollectionDamaged as error:
-            self._report(error)
-            raise
+        return self._read(lambda: self.inner.filter(query, context), None)
 
     def is_quick(self, query: Query, state: StateLookup | None = None) -> bool:
-        try:
-            return self.inner.is_quick(query, state)
-        except CollectionDamaged as error:
-            self._report(error)
-            return False
+        return self._read(lambda: self.inner.is_quick(query, state), lambda _: False)
 
     def why(self, index: int, sort: str, state: StateLookup) -> tuple[float, list[tuple[str, float]]] | None:
-        try:
-            return self.inner.why(index, sort, state)
-        except CollectionDamaged as error:
-            self._report(error)
-            return None
+        return self._read(lambda: self.inner.why(index, sort, state), lambda _: None)
 
     def warm_up(self, stop: Callable[[], bool]) -> None:
-        try:
-            self.inner.warm_up(stop)
-        except CollectionDamaged as error:
-            self._report(error)
+        self._read(lambda: self.inner.warm_up(stop), lambda _: None)
 
     def preview(self, query: Query, context: Context) -> Positions | None:
-        try:
-            return self.inner.preview(query, context)
-        except CollectionDamaged as error:
-            self._report(error)
-            raise
+        return self._read(lambda: self.inner.preview(query, context), None)
