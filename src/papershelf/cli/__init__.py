@@ -18,7 +18,8 @@ A keyboard-first terminal reader for research-paper feeds.
 
 With no FILE, opens your library (see 'papershelf add'), or the bundled Daily Papers list while
 the library is empty. With FILEs, opens those lists on their own: Hugging Face Daily Papers page
-text, papershelf JSON Lines or the arXiv metadata snapshot (the format is read from the content).
+text or a saved answer of its API, papershelf JSON Lines, the arXiv metadata snapshot, BibTeX or
+RIS (the format is read from the content).
 Reading state (stars, tags, read marks) is kept in the user's config directory.
 
   papershelf add FILE ...   import lists into the library (run 'papershelf add --help')

@@ -15,8 +15,9 @@ from papershelf.model import Paper
 from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_from_arxiv_record
 from papershelf.sources.bibtex import dump_bibtex, looks_like_bibtex, parse_bibtex
 from papershelf.sources.errors import SourceError
+from papershelf.sources.hf_api import looks_like_hf_item, paper_from_item
 from papershelf.sources.hf_page import looks_like_hf_page, parse_hf_page
-from papershelf.sources.jsonl import dump_jsonl, json_lines, paper_from_dict, parse_jsonl
+from papershelf.sources.jsonl import dump_jsonl, json_lines, paper_from_dict, papers_of_array, parse_jsonl
 from papershelf.sources.ris import looks_like_ris, parse_ris
 
 __all__ = [
@@ -67,6 +68,8 @@ def parse_records(text: str, source: str) -> list[Paper | SourceError]:
     if not text.strip():
         raise SourceError(source, "the file is empty")
     fmt = detect_format(text)
+    if fmt == "jsonl" and text.lstrip("\ufeff \t\r\n").startswith("["):
+        return _json_array(text.lstrip("\ufeff"), source)
     if fmt == "jsonl":
         return list(parse_jsonl(text, source))
     if fmt == "arxiv-snapshot":
@@ -84,9 +87,37 @@ def parse_records(text: str, source: str) -> list[Paper | SourceError]:
         return list(parse_hf_page(text, source))
     raise SourceError(
         source,
-        "not a format papershelf reads (Daily Papers page text, papershelf JSON Lines, "
-        "BibTeX, RIS or the arXiv metadata snapshot)",
+        "not a format papershelf reads (Daily Papers page text, a Hugging Face API answer, "
+        "papershelf JSON Lines, BibTeX, RIS or the arXiv metadata snapshot)",
     )
+
+
+def _json_array(text: str, source: str) -> list[Paper | SourceError]:
+    """A JSON array: papershelf's paper objects, or a saved answer of the Hugging Face papers API
+    (``curl …/api/daily_papers > today.json``), whose items that cannot be used are errors in
+    the list and the rest is read."""
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SourceError(source, f"invalid JSON: {error.msg}", error.lineno) from None
+    except RecursionError:
+        raise SourceError(source, "invalid JSON: nested too deeply") from None
+    if not (isinstance(items, list) and items and looks_like_hf_item(items[0])):
+        papers = papers_of_array(items, source)
+        if not papers:
+            raise SourceError(source, "no papers found (the file is empty)")
+        return [*papers]
+    found: list[Paper | SourceError] = []
+    for number, item in enumerate(items, start=1):
+        try:
+            found.append(paper_from_item(item))
+        except ValueError as error:
+            found.append(SourceError(source, f"Hugging Face item {number}: {error}"))
+    if not any(isinstance(item, Paper) for item in found):
+        first = found[0]
+        assert isinstance(first, SourceError)
+        raise SourceError(source, f"no usable Hugging Face item ({first.reason})")
+    return found
 
 
 def parse_text(text: str, source: str, on_skip: Callable[[SourceError], None] | None = None) -> list[Paper]:

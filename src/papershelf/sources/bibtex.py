@@ -36,6 +36,7 @@ __all__ = ["citation_key", "dump_bibtex", "looks_like_bibtex", "parse_bibtex"]
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s/?#]+?)(?:\.pdf)?(?:[?#]|$)", re.I)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # One part of a "#" concatenation: "quoted", {braced}, a number or a macro name.
+_DOI_LINK = re.compile(r"^(?:https?://)?[\w.-]*\bdoi\b[\w.-]*/(10\.\S+)$", re.I)
 _INLINE_MATH = re.compile(r"\\\((.*?)\\\)", re.S)  # \( … \) -> $ … $, the math papershelf shows
 _PART = re.compile(r'\s*(?:"([^"]*)"|\{((?:[^{}]|\{[^{}]*\})*)\}|([^\s#"{}]+))\s*(?:#|$)')
 
@@ -182,7 +183,8 @@ def _date(fields: dict[str, Any]) -> str | None:
 def _paper(entry: Entry, source: str) -> Paper:
     fields = _fields(entry)
     doi = _text(fields, "doi").strip()
-    doi = re.sub(r"^(?:https?://)?(?:dx\.)?doi\.org/", "", doi, flags=re.I) or doi
+    # Often written as a resolver link (http://dx.doi.org/10.…, http://doi.acm.org/10.…): the DOI.
+    doi = m.group(1) if (m := _DOI_LINK.match(doi)) else doi
     url = _text(fields, "url") or (f"https://doi.org/{doi}" if doi else None)
     venue = _text(fields, "journal") or _text(fields, "booktitle")
     return build_paper(

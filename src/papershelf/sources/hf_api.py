@@ -52,6 +52,12 @@ def _organization(*places: Any) -> str | None:
     return None
 
 
+def looks_like_hf_item(item: Any) -> bool:
+    """Whether ``item`` (the first of a JSON array) is a papers API item, ``{"paper": {…}, …}``
+    (a papershelf paper object has no ``paper`` field)."""
+    return isinstance(item, dict) and isinstance(item.get("paper"), dict)
+
+
 def paper_from_item(item: Any) -> Paper:
     """One API item -> :class:`Paper`; ``ValueError`` says why an item cannot be used."""
     if not isinstance(item, dict):

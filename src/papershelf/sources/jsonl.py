@@ -129,9 +129,7 @@ def parse_jsonl(text: str, source: str = "<text>") -> list[Paper]:
             raise SourceError(source, f"invalid JSON: {error.msg}", error.lineno) from None
         except RecursionError:
             raise SourceError(source, "invalid JSON: nested too deeply") from None
-        if not isinstance(items, list):
-            raise SourceError(source, "expected a JSON array of papers")
-        papers = [paper_from_dict(item, source) for item in items]
+        papers = papers_of_array(items, source)
     else:
         papers = []
         for number, line in enumerate(json_lines(text), start=1):
@@ -147,6 +145,13 @@ def parse_jsonl(text: str, source: str = "<text>") -> list[Paper]:
     if not papers:
         raise SourceError(source, "no papers found (the file is empty)")
     return papers
+
+
+def papers_of_array(items: object, source: str) -> list[Paper]:
+    """The papers of a decoded JSON array of papershelf paper objects."""
+    if not isinstance(items, list):
+        raise SourceError(source, "expected a JSON array of papers")
+    return [paper_from_dict(item, source) for item in items]
 
 
 def paper_to_dict(paper: Paper) -> dict[str, Any]:

@@ -57,6 +57,8 @@ CASES = {
     ),
     '"zero shot classification"': positions(lambda p: "zero-shot classification" in p.ai_keywords),
     "pseudo label": positions(lambda p: p.arxiv_id == "2602.23229"),
+    # in HF's keywords only (not in the title or the abstract)
+    '"context refinement"': positions(lambda p: "context refinement" in p.ai_keywords),
     "neurocomputing": positions(lambda p: p.venue is not None and "Neurocomputing" in p.venue),
 }
 

@@ -68,6 +68,19 @@ def test_complex_jabref_library() -> None:
     assert complex_names.authors[0] == "Eric von Hippel"
 
 
+def test_a_doi_written_as_a_resolver_link_is_the_doi() -> None:
+    papers = papers_of("jabref_complex.bib")  # doi = {http://doi.acm.org/10.1145/…}, {http://dx.doi.org/…}
+    bostrom = by_key_start(papers, "Extending XP practices")
+    assert bostrom.doi == "10.1145/1137627.1137631"
+    assert bostrom.url == "https://doi.org/10.1145/1137627.1137631"
+    login = by_key_start(papers, "The trouble with login")
+    assert (login.doi, login.url) == (
+        "10.1007/s00779-005-0347-6",
+        "https://doi.org/10.1007/s00779-005-0347-6",
+    )
+    assert all(p.doi.startswith("10.") for p in papers if p.doi)
+
+
 def test_year_and_month_give_a_date_at_their_precision() -> None:
     papers = papers_of("jabref_authors.bib")
     assert all(p.published for p in papers)  # every entry has a year: every paper a date
