@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import feedparser
 import pytest
 
 from papershelf.cli import main
 from papershelf.cli.digest import run_digest
+from papershelf.model import Paper
+from papershelf.output.atom import ATOM, render_atom
+from papershelf.output.digest import ViewDigest
 from papershelf.query.search import Query
 from papershelf.store.paths import digests_path, views_path
 from papershelf.store.views import SavedView, save_views
@@ -115,3 +119,26 @@ def test_errors_are_one_line(library: Path, capsys: pytest.CaptureFixture[str]) 
 def test_no_views(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["digest"]) == 2
     assert "no saved views" in capsys.readouterr().err
+
+
+def test_atom_entries_without_a_page_or_a_full_date_stay_valid() -> None:
+    """RFC 4287: dates are RFC 3339 date-times, and an entry without an alternate link has
+    content. A year-only date counts as 1 January; a paper with only a DOI links to doi.org."""
+    papers = (
+        Paper("Improving Third-Party Audits", doi="10.1257/rct.1355", published="2023"),
+        Paper("A pasted paper", published="2024-05", abstract="Pasted from a PDF."),
+        Paper("Nothing known"),
+    )
+    text = render_atom([ViewDigest("audits", "audits", papers, 3, None)], datetime(2026, 12, 2, tzinfo=UTC))
+    feed = feedparser.parse(text.encode())
+    assert not feed.bozo, feed.get("bozo_exception")
+    audits, pasted, nothing = feed.entries
+    assert audits.published == "2023-01-01T00:00:00Z"
+    assert tuple(audits.published_parsed)[:3] == (2023, 1, 1)
+    assert audits.link == "https://doi.org/10.1257/rct.1355"
+    assert pasted.published == "2024-05-01T00:00:00Z"
+    assert pasted.content[0].value == "Pasted from a PDF."
+    assert nothing.content[0].value == "Nothing known"
+    for entry in ET.fromstring(text).iter(f"{{{ATOM}}}entry"):
+        links = [e for e in entry.iter(f"{{{ATOM}}}link") if e.get("rel") == "alternate"]
+        assert links or entry.find(f"{{{ATOM}}}content") is not None

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 import rispy
+from rich.progress import Progress
 
 from fixture_server import FIXTURES, FixtureServer, Reply
 from papershelf.cli import main
+from papershelf.cli.download import SizeOrCount
 from papershelf.library.citations import load_citations
 from papershelf.library.library import Library
 from papershelf.store.paths import library_dir, pdf_dir
@@ -107,3 +109,31 @@ def test_export_ris(server: FixtureServer, capsys: pytest.CaptureFixture[str]) -
     records = rispy.loads(capsys.readouterr().out)
     assert len(records) == len(PAPERS)
     assert records[1]["doi"] == "10.2139/ssrn.288970"
+
+
+def test_fetch_citations_sees_pdfs_and_counts(
+    server: FixtureServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``has:pdf`` and ``citations:`` choose the papers to count as they do in ``list``."""
+    server.route("/pdf/1706.03762", Reply(200, PDF))
+    server.route("/graph/v1/paper/batch", Reply(200, json.dumps([{"citationCount": 5}]).encode()))
+    assert main(["download", "attention"]) == 0
+    capsys.readouterr()
+    assert main(["fetch", "citations", "has:pdf"]) == 0
+    assert capsys.readouterr().out == "papershelf: citations: 1 counted, 0 unknown to Semantic Scholar\n"
+    assert json.loads(server.bodies[-1]) == {"ids": ["ARXIV:1706.03762"]}
+    assert main(["fetch", "citations", "citations:>=5"]) == 0
+    assert "1 counted" in capsys.readouterr().out
+    assert json.loads(server.bodies[-1]) == {"ids": ["ARXIV:1706.03762"]}
+
+
+def test_the_overall_bar_counts_pdfs_not_bytes() -> None:
+    column = SizeOrCount()
+    with Progress(column, disable=True) as progress:
+        overall = progress.add_task("all", total=3, files=True)
+        progress.advance(overall, 2)
+        one = progress.add_task("a paper", total=300_602)
+        progress.update(one, completed=150_000)
+        by_id = {task.id: task for task in progress.tasks}
+        assert column.render(by_id[overall]).plain == "2/3 PDFs"
+        assert column.render(by_id[one]).plain == "150.0/300.6 kB"

@@ -8,19 +8,18 @@ import time
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from papershelf.cli._common import ExitCode, load_state, matching
+from papershelf.cli._common import ExitCode, load_state, matching, query_context
 from papershelf.fetch.citations import fetch_citations
 from papershelf.fetch.client import Fetcher, FetchError, SourceConfig
 from papershelf.library.citations import save_citations
 from papershelf.library.library import Library
 from papershelf.library.store import LibraryError
-from papershelf.query.context import Context
 from papershelf.query.search import Query
-from papershelf.query.tree import Node
+from papershelf.store.config import Config
 from papershelf.store.paths import library_dir
 
 
-def run_citations(text: str, config: SourceConfig, watch: Node | None) -> int:
+def run_citations(text: str, config: SourceConfig, settings: Config) -> int:
     directory = library_dir()
     if not Library.exists(directory):
         print(
@@ -34,7 +33,8 @@ def run_citations(text: str, config: SourceConfig, watch: Node | None) -> int:
         return ExitCode.USAGE
     try:
         collection = library.collection()
-        found = matching(collection, Query(text), Context(load_state(), watch))
+        query = Query(text)  # has:pdf and citations: see the papers directory and the counts
+        found = matching(collection, query, query_context(collection, load_state(), settings, [query]))
         if isinstance(found, int):
             return found
         papers = [collection.paper(int(i)) for i in found]

@@ -7,7 +7,8 @@ import sys
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TaskProgressColumn, TextColumn
+from rich.progress import BarColumn, DownloadColumn, Progress, Task, TaskID, TaskProgressColumn, TextColumn
+from rich.text import Text
 
 from papershelf.cli._common import ExitCode, load_state, matching, query_context
 from papershelf.cli.fetch import settings_and_sources
@@ -16,6 +17,15 @@ from papershelf.fetch.pdf import download
 from papershelf.query.search import Query
 from papershelf.store.paths import pdf_dir
 from papershelf.store.pdfs import PdfShelf, ident, pdf_link
+
+
+class SizeOrCount(DownloadColumn):
+    """Bytes for one file's bar, ``n/m PDFs`` for the overall one (a task with ``files=True``)."""
+
+    def render(self, task: Task) -> Text:
+        if task.fields.get("files"):
+            return Text(f"{int(task.completed)}/{int(task.total or 0)} PDFs", style="progress.download")
+        return super().render(task)
 
 
 def build_download_parser() -> argparse.ArgumentParser:
@@ -63,12 +73,12 @@ def run_download(argv: Sequence[str]) -> int:
             TextColumn("{task.description}"),
             BarColumn(),
             TaskProgressColumn(),
-            DownloadColumn(),
+            SizeOrCount(),
             console=console,
             disable=not console.is_terminal,
             transient=True,
         ) as progress:
-            overall = progress.add_task(f"{len(todo)} PDFs", total=len(todo))
+            overall = progress.add_task("all", total=len(todo), files=True)
             for paper in todo:
                 task = progress.add_task(paper.title[:50], total=None)
 

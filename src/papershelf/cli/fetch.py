@@ -106,7 +106,7 @@ def run_fetch(argv: Sequence[str]) -> int:
     if args.source == "citations":
         from papershelf.cli.citations import run_citations  # noqa: PLC0415
 
-        return run_citations(" ".join(args.query), config, settings.watch)
+        return run_citations(" ".join(args.query), config, settings)
     fetcher = Fetcher(config, cache=ResponseCache(cache_dir() / "http"), max_age=args.max_age)
     try:
         with console.status("fetching…") if console.is_terminal else contextlib.nullcontext():

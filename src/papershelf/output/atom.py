@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 from papershelf.latex import to_unicode
-from papershelf.model import is_web_url
+from papershelf.model import Paper, date_number, is_web_url
 from papershelf.output.digest import ViewDigest
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -30,6 +30,24 @@ def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
 
 def entry_id(view: str, key: str) -> str:
     return f"{FEED_ID}/{quote(view, safe='')}/{quote(key, safe='')}"
+
+
+def published_stamp(paper: Paper) -> str | None:
+    """RFC 3339 date-time of the publication; a date known to the year or month only counts
+    as its first day (``"2023"`` -> ``2023-01-01T00:00:00Z``)."""
+    day = date_number(paper.published)
+    if day is None:
+        return None
+    text = str(day)
+    return f"{text[:4]}-{text[4:6]}-{text[6:]}T00:00:00Z"
+
+
+def entry_link(paper: Paper) -> str | None:
+    """The page of the paper, else its DOI's resolver."""
+    if is_web_url(paper.page_url):
+        return str(paper.page_url)
+    doi = (paper.doi or "").strip()
+    return f"https://doi.org/{quote(doi, safe='/:;()')}" if doi else None
 
 
 def render_atom(digests: Sequence[ViewDigest], now: datetime | None = None, title: str = "") -> str:
@@ -50,14 +68,18 @@ def render_atom(digests: Sequence[ViewDigest], now: datetime | None = None, titl
             _text(entry, "title", to_unicode(paper.title))
             _text(entry, "id", entry_id(digest.name, paper.key))
             _text(entry, "updated", stamp)
-            if paper.published:
-                _text(entry, "published", f"{paper.published}T00:00:00Z")
-            if is_web_url(paper.page_url):
-                ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": str(paper.page_url)})
+            published = published_stamp(paper)
+            if published:
+                _text(entry, "published", published)
+            link = entry_link(paper)
+            if link:
+                ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": link})
             for name in paper.authors:
                 _text(ET.SubElement(entry, f"{{{ATOM}}}author"), "name", name)
             ET.SubElement(entry, f"{{{ATOM}}}category", {"term": _NOT_XML.sub("", digest.name)})
-            if paper.abstract:
+            if link is None:  # RFC 4287 4.1.1: an entry without an alternate link has content
+                _text(entry, "content", paper.abstract or to_unicode(paper.title), type="text")
+            elif paper.abstract:
                 _text(entry, "summary", paper.abstract, type="text")
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

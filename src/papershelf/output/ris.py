@@ -54,7 +54,13 @@ def ris_record(paper: Paper, state: PaperState | None = None) -> dict[str, Any]:
 
 
 def dump_ris(papers: Sequence[Paper], states: Sequence[PaperState] | None = None) -> str:
+    """The records as RIS, each starting with its ``TY`` line as Zotero and EndNote write them
+    (rispy's writer would put a numbered ``1.`` line before each, which RIS does not have)."""
     import rispy  # noqa: PLC0415 - only when RIS is written
 
+    class PlainRisWriter(rispy.RisWriter):  # type: ignore[misc]
+        def set_header(self, count: int) -> str:
+            return ""
+
     records = [ris_record(paper, states[i] if states is not None else None) for i, paper in enumerate(papers)]
-    return str(rispy.dumps(records))
+    return str(rispy.dumps(records, implementation=PlainRisWriter))

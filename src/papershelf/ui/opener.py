@@ -30,7 +30,10 @@ def open_file(path: Path) -> bool:
     """Open a local file (a downloaded PDF) in the system's viewer: ``xdg-open``, ``open`` or
     ``startfile``; False when there is none. The viewer runs on its own, detached from the reader."""
     if sys.platform == "win32":
-        os.startfile(path)
+        try:
+            os.startfile(path)  # no viewer for .pdf: OSError (WinError 1155)
+        except OSError:
+            return False
         return True
     command = shutil.which("open" if sys.platform == "darwin" else "xdg-open")
     if command is None:

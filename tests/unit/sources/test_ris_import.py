@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,10 @@ def test_round_trip_through_rispy() -> None:
         PaperState(),
     ]
     text = export_text(PAPERS, states, "ris")
+    lines = text.splitlines()
+    assert lines[0] == "TY  - GEN"  # each record starts with TY: no numbered lines between them
+    assert all(re.fullmatch(r"[A-Z][A-Z0-9]  - .*|", line) for line in lines), lines
+    assert sum(line.startswith("TY  - ") for line in lines) == sum(line == "ER  - " for line in lines) == 3
     records = rispy.loads(text)  # a well-kept reader parses what we write
     assert [r["type_of_reference"] for r in records] == ["GEN", "JOUR", "GEN"]
     assert records[0]["authors"] == ["Vaswani, Ashish", "Shazeer, Noam"]
