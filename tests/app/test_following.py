@@ -138,6 +138,35 @@ async def test_a_full_disk_keeps_the_change_says_so_once_and_saves_it_later(
         assert any("saved again" in str(n.message) for n in app._notifications)
 
 
+async def test_a_config_directory_replaced_by_a_file_shows_unsaved_and_saves_once_it_is_back(
+    sample_papers: list[Paper],
+) -> None:
+    """A real failure, no mocks: the directory of state.toml becomes a file while the reader runs."""
+    app = _app(sample_papers)
+    first, second = sample_papers[0].key, sample_papers[1].key
+    _other_reader(second, read=True)
+    folder = state_path().parent
+    away = folder.with_name(folder.name + ".away")
+    old = state_path().read_bytes()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        folder.rename(away)
+        folder.write_text("not a folder")
+        await pilot.press("s")
+        status = app.screen.query_one(FilterStatus)
+        await _until(pilot, lambda: status.unsaved == 1, timeout=3)
+        await pilot.pause(1.5)  # the poller keeps running; nothing said twice
+        assert "changes not saved (1 paper)" in str(status.render())
+        said = [str(n.message) for n in app._notifications if "Could not save" in str(n.message)]
+        assert len(said) == 1
+        assert app.state.starred(first)
+        assert (away / "state.toml").read_bytes() == old
+        folder.unlink()
+        away.rename(folder)
+        await _until(pilot, lambda: status.unsaved == 0, timeout=4)
+        assert read_state_file() == {first: {"starred": True}, second: {"read": True}}
+
+
 async def test_quitting_with_unsaved_changes_asks_and_writes_a_rescue_file(
     sample_papers: list[Paper], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

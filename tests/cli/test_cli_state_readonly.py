@@ -1,4 +1,5 @@
-"""The command line reads the reading state and never writes, locks or moves it."""
+"""The command line reads the reading state and never writes, locks or moves it (``fetch`` does
+not even read it)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from fixture_server import FixtureServer, Reply
 from papershelf.cli import main
 from papershelf.model import Paper
 from papershelf.sources.jsonl import dump_jsonl
@@ -45,3 +47,27 @@ def test_a_bad_state_file_is_reported_and_left_in_place(
     assert "is invalid" in capsys.readouterr().err
     assert state_path().read_text() == "not [ toml"
     assert sorted(p.name for p in state_path().parent.iterdir()) == ["state.toml"]
+
+
+def test_fetch_leaves_the_state_untouched(
+    tmp_path: Path,
+    sample_papers: list[Paper],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text(dump_jsonl(sample_papers))
+    assert main(["add", str(papers)]) == 0
+    StateStore(state_path()).save({sample_papers[0].key: PaperState(starred=True, tags=("mine",))})
+    before = _files(state_path().parent)
+    with FixtureServer() as server:
+        server.route("/api/daily_papers", Reply.fixture("hf_daily_papers.json"))
+        for name, value in {
+            "PAPERSHELF_HF_URL": server.url,
+            "PAPERSHELF_BACKOFF": "0",
+            "PAPERSHELF_RETRIES": "1",
+        }.items():
+            monkeypatch.setenv(name, value)
+        assert main(["fetch", "hf"]) == 0
+        assert server.requests  # it did fetch
+    assert _files(state_path().parent) == before

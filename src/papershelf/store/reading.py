@@ -246,9 +246,14 @@ class StateStore:
 
     def refresh(self) -> bool:
         """Re-read the file when it changed on disk; returns whether it did. A file that does not
-        parse is left alone here (it may be half-written by an editor) and reported once."""
+        parse is left alone here (it may be half-written by an editor) and reported once. A file
+        that cannot be looked at just now (its directory removed or replaced by a file, no
+        permission) is looked at again next time; a save says why it fails."""
         with self._io:
-            return self._reread(on_invalid="report")
+            try:
+                return self._reread(on_invalid="report")
+            except OSError:
+                return False
 
     def _reread(self, on_invalid: str) -> bool:
         try:

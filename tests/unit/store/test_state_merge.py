@@ -140,6 +140,34 @@ def test_a_failed_save_keeps_the_change_and_the_old_file(
     }
 
 
+def test_a_directory_replaced_by_a_file_then_removed(tmp_path: Path) -> None:
+    """Real failures, no mocks: the config directory replaced by a file (a sync tool, a mistaken
+    command), then removed. Looking at the file never raises; the save fails, keeps the change
+    and leaves the old file whole; once the directory is gone the next save makes it again."""
+    folder = tmp_path / "config"
+    path = folder / "state.toml"
+    store = StateStore(path)
+    store.save({"a": PaperState(read=True)})
+    old = path.read_bytes()
+    folder.rename(tmp_path / "away")
+    folder.write_text("not a folder")
+    assert not store.refresh()  # the reader's poll: nothing to show, no exception
+    store.record("b", PaperState(), PaperState(starred=True))
+    with pytest.raises((FileExistsError, NotADirectoryError)):
+        store.save_pending()
+    assert store.unsaved == 1
+    assert store.current(["b"])["b"] == PaperState(starred=True)
+    assert (tmp_path / "away" / "state.toml").read_bytes() == old
+    folder.unlink()
+    assert not store.refresh()
+    assert store.save_pending()
+    assert store.unsaved == 0
+    assert StateStore(path).load().state.snapshot() == {
+        "a": PaperState(read=True),
+        "b": PaperState(starred=True),
+    }
+
+
 def test_the_command_line_load_never_moves_or_writes(tmp_path: Path) -> None:
     path = tmp_path / "state.toml"
     path.write_text("not [ toml")

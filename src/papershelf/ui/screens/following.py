@@ -36,8 +36,10 @@ class Following(SavedViews):
 
     @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
     def _follow(self) -> None:
-        self.shelf.poll()
-        self.app.call_from_thread(self._synced)
+        try:
+            self.shelf.poll()
+        finally:  # what a save found (a failure to show in the status) is shown all the same
+            self.app.call_from_thread(self._synced)
 
     def follow_now(self) -> None:
         """Look at the files at once (tests; the timer does it every second)."""
