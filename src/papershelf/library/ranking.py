@@ -67,18 +67,18 @@ def segment_written(
     for a merge (``replaces``: the segments merged), the saved matrix covers the merged segment
     as it covered the old ones. Failing to write only costs a rebuild later."""
     directory = index_dir.parent / "rank"
-    rows = None
+    target = directory / "parts" / f"v{FEATURE_VERSION}-{name}"
+    joined = False
     if replaces:  # the merged segment's rows are those of its parts (several times cheaper)
         with contextlib.suppress(OSError, ValueError):
             parts = [FeatureRows.load(directory / "parts" / f"v{FEATURE_VERSION}-{old}") for old in replaces]
-            rows = FeatureRows.concatenate(parts)
-        if rows is None:  # a part's features are missing: from the merged segment's files
-            with contextlib.suppress(OSError, ValueError):
-                written = Segment(index_dir / name)
-                rows = segment_rows(written, written.fields)
-    with contextlib.suppress(OSError):
-        built = rows if rows is not None else segment_rows(segment, fields)
-        built.save(directory / "parts" / f"v{FEATURE_VERSION}-{name}")
+            FeatureRows.save_concatenated(parts, target)
+            joined = True
+    with contextlib.suppress(OSError, ValueError):
+        if not joined:  # a new segment, or a part's features are missing: from the postings
+            source = Segment(index_dir / name) if replaces else None
+            built = segment_rows(source, source.fields) if source else segment_rows(segment, fields)
+            built.save(target)
         if replaces:
             matrix_files.replace_sources(directory, list(replaces), name)
 

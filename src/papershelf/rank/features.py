@@ -17,9 +17,11 @@ count of 1 for every word (binary tf).
 
 from __future__ import annotations
 
+import os
+import shutil
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from papershelf.model import Paper
+from papershelf.rank.pages import release
 from papershelf.text import index_word_list
 
 IntArray = npt.NDArray[np.int64]
@@ -185,40 +188,30 @@ class FeatureRows:
     def concatenate(cls, parts: Sequence[FeatureRows]) -> FeatureRows:
         """The rows of ``parts`` (oldest first) as one, by position: where several have a row
         of a position, the last one's (what an index merge keeps of re-indexed papers)."""
-        positions = (
-            np.concatenate([np.asarray(p.positions) for p in parts]) if parts else np.zeros(0, np.int64)
-        )
-        order = np.argsort(positions, kind="stable")
-        ordered = positions[order]
-        last = np.r_[ordered[1:] != ordered[:-1], True] if ordered.size else np.zeros(0, dtype=np.bool_)
-        chosen = order[last]
-        sizes = np.asarray([len(p) for p in parts], dtype=np.int64)
-        first_row = np.zeros(len(parts) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=first_row[1:])
-        part_of = np.searchsorted(first_row, chosen, side="right") - 1  # per output row
-        row_of = chosen - first_row[part_of]
-        lengths = np.zeros(chosen.size, dtype=np.int64)
-        for number, part in enumerate(parts):
-            sel = part_of == number
-            bounds = np.asarray(part.indptr, dtype=np.int64)
-            lengths[sel] = bounds[row_of[sel] + 1] - bounds[row_of[sel]]
-        indptr = np.zeros(chosen.size + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
+        positions, indptr, runs = _joined(parts)
         indices = np.empty(int(indptr[-1]), dtype=np.int32)
         counts = np.empty(int(indptr[-1]), dtype=np.uint8)
-        # Copied by runs of rows that follow each other in their part and in the output (a
-        # part is mostly one run; re-indexed papers cut it): memory is the output, not an
-        # index array per entry.
-        run = np.r_[True, (part_of[1:] != part_of[:-1]) | (row_of[1:] != row_of[:-1] + 1)]
-        run_starts = np.flatnonzero(run) if chosen.size else np.zeros(0, dtype=np.int64)
-        run_ends = np.append(run_starts[1:], chosen.size)
-        for start, end in zip(run_starts.tolist(), run_ends.tolist(), strict=True):
-            part = parts[int(part_of[start])]
-            source = slice(int(part.indptr[row_of[start]]), int(part.indptr[row_of[end - 1] + 1]))
-            target = slice(int(indptr[start]), int(indptr[end]))
+        for part, source, target in runs:
             indices[target] = part.indices[source]
             counts[target] = part.counts[source]
-        return cls(ordered[last].astype(np.int64), indptr, indices, counts)
+        return cls(positions, indptr, indices, counts)
+
+    @staticmethod
+    def save_concatenated(parts: Sequence[FeatureRows], directory: Path) -> None:
+        """:meth:`concatenate` written straight to a cache directory, as :meth:`save` would:
+        the entries are copied a run at a time from the parts' files to the new ones, so a
+        merge of a million papers' features holds none of them in memory (the parts' pages
+        read are dropped as it goes, see :mod:`papershelf.rank.pages`)."""
+        positions, indptr, runs = _joined(parts)
+        tmp = directory.with_name(directory.name + ".tmp")
+        tmp.mkdir(parents=True, exist_ok=True)
+        _write_npy(tmp / "positions.npy", [positions], positions.dtype, positions.size)
+        _write_npy(tmp / "indptr.npy", [indptr], indptr.dtype, indptr.size)
+        total = int(indptr[-1])
+        for name, dtype in (("indices", np.int32), ("counts", np.uint8)):
+            pieces = (getattr(part, name)[source] for part, source, _ in runs)
+            _write_npy(tmp / f"{name}.npy", _released(pieces, parts, name), np.dtype(dtype), total)
+        tmp.replace(directory) if not directory.exists() else _swap(tmp, directory)
 
     def save(self, directory: Path) -> None:
         """Written under a temporary name and renamed, so the cache is complete or absent."""
@@ -228,8 +221,6 @@ class FeatureRows:
             with open(tmp / f"{name}.npy", "wb") as handle:
                 np.save(handle, getattr(self, name))
                 handle.flush()
-                import os  # noqa: PLC0415
-
                 os.fsync(handle.fileno())
         tmp.replace(directory) if not directory.exists() else _swap(tmp, directory)
 
@@ -253,9 +244,69 @@ class FeatureRows:
         return cls(positions, indptr, indices, counts)
 
 
-def _swap(tmp: Path, directory: Path) -> None:
-    import shutil  # noqa: PLC0415
+Run = tuple["FeatureRows", slice, slice]
 
+
+def _joined(parts: Sequence[FeatureRows]) -> tuple[IntArray, IntArray, list[Run]]:
+    """What :meth:`FeatureRows.concatenate` keeps of ``parts``: the rows' positions, their
+    pointers, and the runs of entries to copy, in output order ((part, source, target) slices;
+    a part is mostly one run, re-indexed papers cut it): no index array per entry."""
+    positions = np.concatenate([np.asarray(p.positions) for p in parts]) if parts else np.zeros(0, np.int64)
+    order = np.argsort(positions, kind="stable")
+    ordered = positions[order]
+    last = np.r_[ordered[1:] != ordered[:-1], True] if ordered.size else np.zeros(0, dtype=np.bool_)
+    chosen = order[last]
+    sizes = np.asarray([len(p) for p in parts], dtype=np.int64)
+    first_row = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=first_row[1:])
+    part_of = np.searchsorted(first_row, chosen, side="right") - 1  # per output row
+    row_of = chosen - first_row[part_of]
+    lengths = np.zeros(chosen.size, dtype=np.int64)
+    for number, part in enumerate(parts):
+        sel = part_of == number
+        bounds = np.asarray(part.indptr, dtype=np.int64)
+        lengths[sel] = bounds[row_of[sel] + 1] - bounds[row_of[sel]]
+    indptr = np.zeros(chosen.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    run = np.r_[True, (part_of[1:] != part_of[:-1]) | (row_of[1:] != row_of[:-1] + 1)]
+    run_starts = np.flatnonzero(run) if chosen.size else np.zeros(0, dtype=np.int64)
+    run_ends = np.append(run_starts[1:], chosen.size)
+    runs = []
+    for start, end in zip(run_starts.tolist(), run_ends.tolist(), strict=True):
+        part = parts[int(part_of[start])]
+        source = slice(int(part.indptr[row_of[start]]), int(part.indptr[row_of[end - 1] + 1]))
+        runs.append((part, source, slice(int(indptr[start]), int(indptr[end]))))
+    return ordered[last].astype(np.int64), indptr, runs
+
+
+STEP = 1 << 22  # entries copied between two releases of the parts' pages
+
+
+def _released(pieces: Iterator[np.ndarray], parts: Sequence[FeatureRows], name: str) -> Iterator[np.ndarray]:
+    """``pieces`` (slices of the parts' ``name`` arrays) in steps of at most :data:`STEP`
+    entries, the parts' pages dropped after each step."""
+    for piece in pieces:
+        for first in range(0, piece.size, STEP):
+            yield np.asarray(piece[first : first + STEP])
+            release(*(getattr(part, name) for part in parts))
+
+
+def _write_npy(path: Path, pieces: Iterable[np.ndarray], dtype: np.dtype, size: int) -> None:
+    """An ``.npy`` file of ``size`` items written from ``pieces`` one after another, synced."""
+    with open(path, "wb") as handle:
+        header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False, "shape": (size,)}
+        np.lib.format.write_array_header_1_0(handle, header)
+        written = 0
+        for piece in pieces:
+            handle.write(np.ascontiguousarray(piece, dtype=dtype).tobytes())
+            written += piece.size
+        if written != size:
+            raise ValueError(f"{path}: {written} items written, {size} expected")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _swap(tmp: Path, directory: Path) -> None:
     old = directory.with_name(directory.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     directory.rename(old)

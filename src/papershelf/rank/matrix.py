@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from papershelf.rank.features import AUTHOR_OFFSET, N_FEATURES, TITLE_OFFSET, FeatureRows
+from papershelf.rank.pages import release
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -293,6 +294,7 @@ def _chunks(
         if not keep.all():
             rows, cols, counts = rows[keep], cols[keep], counts[keep]
         yield rows, cols, counts
+        release(part.indices, part.counts)  # the pages read (a part can be a gigabyte of them)
         first = last
 
 

@@ -12,6 +12,7 @@ from papershelf.model import Paper
 from papershelf.query.context import Context
 from papershelf.query.search import Query
 from papershelf.rank import ColdStart
+from papershelf.rank import features
 from papershelf.rank.features import FeatureRows
 from papershelf.rank.papers import cached_rows, papers_digest
 from papershelf.sources.jsonl import parse_jsonl
@@ -184,3 +185,29 @@ def test_concatenated_rows_keep_the_last_row_of_a_position(papers: list[Paper]) 
     assert np.array_equal(joined.indptr, expected.indptr)
     assert np.array_equal(joined.indices, expected.indices)
     assert not np.array_equal(joined.indices, whole.indices)
+
+
+def test_concatenated_rows_written_from_files_are_the_joined_rows(
+    papers: list[Paper], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A merge writes its features straight from the parts' memory-mapped files, a step at a
+    time, dropping the pages it read: the file holds exactly what concatenate() gives."""
+    renamed = [
+        (i, type(p)(title=p.title + " again", abstract="", authors=p.authors))
+        for i, p in enumerate(papers[:5])
+    ]
+    built = [
+        FeatureRows.from_papers(enumerate(papers[:60])),
+        FeatureRows.from_papers(renamed),
+        FeatureRows.from_papers((i + 60, p) for i, p in enumerate(papers[60:])),
+    ]
+    for number, rows in enumerate(built):
+        rows.save(tmp_path / f"part-{number}")
+    mapped = [FeatureRows.load(tmp_path / f"part-{number}") for number in range(3)]
+    monkeypatch.setattr(features, "STEP", 7)  # many steps, each followed by a release
+    FeatureRows.save_concatenated(mapped, tmp_path / "joined")
+    FeatureRows.save_concatenated(mapped, tmp_path / "joined")  # over an existing cache
+    joined, expected = FeatureRows.load(tmp_path / "joined"), FeatureRows.concatenate(built)
+    for name in ("positions", "indptr", "indices", "counts"):
+        assert np.array_equal(getattr(joined, name), getattr(expected, name)), name
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob("*.old"))
