@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -76,6 +76,8 @@ class MainScreen(Refetching):
     download: reactive[str] = reactive("")  # d: a PDF is downloading ("⇣ 40% Title…")
     # ... and to the detail pane: what it shows (every assignment redraws it).
     shown: reactive[Shown | None] = reactive(None, always_update=True, init=False, repaint=False)
+    # ... and to the list: the papers (a refetch brings a new collection).
+    collection: reactive[PaperCollection] = reactive(cast("PaperCollection", None), init=False, repaint=False)
 
     def __init__(
         self,
@@ -89,7 +91,7 @@ class MainScreen(Refetching):
         citations: CitationLookup | None = None,
     ) -> None:
         super().__init__()
-        self.collection = self.guarded(collection)
+        self.set_reactive(MainScreen.collection, self.guarded(collection))
         self.config = config
         self.shelf = shelf
         self.opener = opener
@@ -125,7 +127,7 @@ class MainScreen(Refetching):
                         MainScreen.sort_title,
                     )
                 yield PaperList(self.collection, self.shelf.state, id="papers").data_bind(
-                    MainScreen.view, MainScreen.highlight, MainScreen.watched
+                    MainScreen.view, MainScreen.highlight, MainScreen.watched, MainScreen.collection
                 )
             yield PaperDetail(id="detail").data_bind(MainScreen.shown)
         yield Footer()
