@@ -4,6 +4,7 @@ the code is ruff and mypy --strict clean, modules stay small, and the command li
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,7 @@ CORE = [
     "library",
     "fetch",
     "output",
+    "rank",
 ]
 MAX_MODULE_LINES = 400
 
@@ -106,3 +108,50 @@ def test_the_command_line_imports_no_textual() -> None:
     assert "papershelf.cli.list_papers" in loaded
     heavy = sorted(m for m in loaded if m.split(".")[0] in {"textual", "sklearn", "bibtexparser"})
     assert not heavy, heavy
+
+
+def _layout_blocks() -> dict[str, set[str]]:
+    """The README's "Layout" tree: per top line ("  query/ ...", "tests/ ..."), the names it says."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    tree = section.split("```", 2)[1]
+    blocks: dict[str, set[str]] = {}
+    head = ""
+    for line in tree.splitlines():
+        if match := re.match(r"^ {0,2}(\S+)", line):
+            head = match.group(1)
+        blocks.setdefault(head, set()).update(
+            re.findall(r"[A-Za-z_][A-Za-z0-9_-]*(?:\.py|\.tcss|\.txt|/)?", line)
+        )
+    return blocks
+
+
+def test_the_readme_layout_names_every_folder_and_module() -> None:
+    """The README's "Layout" tree is for whoever picks the code up: it must not fall behind it."""
+    blocks = _layout_blocks()
+    package = ROOT / "src" / "papershelf"
+    missing = []
+    for path in sorted(package.rglob("*")):
+        parts = path.relative_to(package).parts
+        if "__pycache__" in parts or path.name in {"__init__.py", "__main__.py"}:
+            continue
+        if len(parts) == 1:
+            if path.is_dir() and f"{path.name}/" not in blocks:
+                missing.append(f"{path.name}/")
+            elif path.suffix == ".py" and path.name not in blocks["model.py"]:
+                missing.append(path.name)
+            continue
+        said = blocks.get(f"{parts[0]}/", set())
+        name = f"{path.name}/" if path.is_dir() else path.stem
+        if name not in said and path.name not in said:
+            missing.append(str(path.relative_to(package)))
+    tests = blocks.get("tests/", set())
+    for folder in sorted((ROOT / "tests").glob("*/")) + sorted((ROOT / "tests" / "unit").glob("*/")):
+        if (
+            folder.is_dir()
+            and not folder.name.startswith((".", "_"))
+            and f"{folder.name}/" not in tests
+            and folder.name not in tests
+        ):
+            missing.append(str(folder.relative_to(ROOT)))
+    assert not missing, f"the README's Layout section does not name: {missing}"

@@ -22,7 +22,7 @@ from papershelf.ui.app import PapershelfApp
 from papershelf.ui.screens.help import HelpScreen
 from papershelf.ui.screens.tags import TagsScreen
 from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
-from papershelf.ui.widgets.paper_detail import PaperDetail
+from papershelf.ui.widgets.paper_detail import PaperDetail, Shown
 from papershelf.ui.widgets.paper_list import PaperList
 
 SIZE = (120, 40)
@@ -512,6 +512,24 @@ def test_bad_session_file_is_moved_aside(tmp_path: Path) -> None:
     assert "unknown sort" in warning
     assert not path.exists()
     assert len(list(tmp_path.glob("session.toml.corrupt-*"))) == 1
+
+
+async def test_the_detail_pane_is_handed_its_paper_with_data_bind(sample_papers: list[Paper]) -> None:
+    """Like the list and the status, the detail pane draws what the screen binds to it (no call)."""
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "j")
+        screen = app.screen
+        detail = screen.query_one(PaperDetail)
+        assert detail.shown is screen.shown
+        assert detail.shown is not None
+        assert detail.shown.paper is not None
+        assert detail.shown_key == sample_papers[1].key
+        assert detail_title(app).startswith(sample_papers[1].title[:30])
+        screen.shown = Shown(None, detail.shown.state)
+        await pilot.pause()
+        assert detail_title(app) == "No paper selected"
+        assert detail.shown_key is None
 
 
 async def test_matched_words_are_highlighted(sample_papers: list[Paper]) -> None:

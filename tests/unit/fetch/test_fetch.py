@@ -245,11 +245,16 @@ async def test_r_in_the_reader_refetches_and_keeps_filter_and_cursor(
         status = app.screen.query_one(FilterStatus)
         plist = app.screen.query_one(PaperList)
         before = plist.current_index
+        first = plist.collection
         assert status.view.count_label.endswith("/54")
         await pilot.press("R")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert status.view.count_label.endswith("/56")  # two new papers, one matches "scaling"
+        # The list draws from the reopened library, handed down by the screen (data_bind).
+        assert plist.collection is app.screen.collection
+        assert plist.collection is not first
+        assert len(plist.collection) == 56
         assert app.screen.search.text == "scaling"  # the filter stays
         assert plist.current_index == before  # and so does the cursor's paper
         assert not status.fetching

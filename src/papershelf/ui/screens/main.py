@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -40,7 +40,7 @@ from papershelf.ui.screens.help import HelpScreen
 from papershelf.ui.screens.refetching import Refetching
 from papershelf.ui.screens.tags import TagsScreen
 from papershelf.ui.widgets.filter_box import FilterBox, FilterStatus
-from papershelf.ui.widgets.paper_detail import PaperDetail
+from papershelf.ui.widgets.paper_detail import PaperDetail, Shown
 from papershelf.ui.widgets.paper_list import PaperList
 
 # Seconds the highlighted paper must stay put before the detail pane shows it.
@@ -74,6 +74,10 @@ class MainScreen(Refetching):
     fetching: reactive[bool] = reactive(False)  # R: sources are being fetched again
     unsaved: reactive[int] = reactive(0)  # papers whose changes could not be saved (disk full)
     download: reactive[str] = reactive("")  # d: a PDF is downloading ("⇣ 40% Title…")
+    # ... and to the detail pane: what it shows (every assignment redraws it).
+    shown: reactive[Shown | None] = reactive(None, always_update=True, init=False, repaint=False)
+    # ... and to the list: the papers (a refetch brings a new collection).
+    collection: reactive[PaperCollection] = reactive(cast("PaperCollection", None), init=False, repaint=False)
 
     def __init__(
         self,
@@ -87,7 +91,7 @@ class MainScreen(Refetching):
         citations: CitationLookup | None = None,
     ) -> None:
         super().__init__()
-        self.collection = self.guarded(collection)
+        self.set_reactive(MainScreen.collection, self.guarded(collection))
         self.config = config
         self.shelf = shelf
         self.opener = opener
@@ -123,9 +127,9 @@ class MainScreen(Refetching):
                         MainScreen.sort_title,
                     )
                 yield PaperList(self.collection, self.shelf.state, id="papers").data_bind(
-                    MainScreen.view, MainScreen.highlight, MainScreen.watched
+                    MainScreen.view, MainScreen.highlight, MainScreen.watched, MainScreen.collection
                 )
-            yield PaperDetail(id="detail")
+            yield PaperDetail(id="detail").data_bind(MainScreen.shown)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -310,10 +314,10 @@ class MainScreen(Refetching):
         self._detail_timer = None
         index = self.paper_list.current_index
         if index is None:
-            self.detail.show(None, self.shelf.state.get(""))
+            self.shown = Shown(None, self.shelf.state.get(""))
         else:
             paper = self.collection.paper(index)
-            self.detail.show(
+            self.shown = Shown(
                 paper,
                 self.shelf.state.get(paper.key),
                 self.search.words,

@@ -58,8 +58,7 @@ class Refetching(PdfActions):
     def _refetched(self, collection: PaperCollection, message: str) -> None:
         """New papers appear; the filter and the cursor's paper stay (positions never move)."""
         self.fetching = False
-        self.collection = collection = self.guarded(collection)
-        self.paper_list.replace_collection(collection)
+        self.collection = collection = self.guarded(collection)  # the list follows (data_bind)
         self._apply(self.search)
         if self.config.watch is not None:
             self._find_watched(collection)

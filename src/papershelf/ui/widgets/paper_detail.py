@@ -3,6 +3,7 @@ downloaded PDF's path and the abstract."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -10,6 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from papershelf.latex import to_unicode
@@ -103,6 +105,20 @@ def _why_text(why: tuple[float, list[tuple[str, float]]] | None) -> Text:
     return text
 
 
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What the detail pane shows: a paper (None: nothing matches), its reading state, the words
+    to highlight and the facts beside it."""
+
+    paper: Paper | None
+    state: PaperState
+    highlight: tuple[str, ...] = ()
+    watched: bool = False
+    why: tuple[float, list[tuple[str, float]]] | None = None
+    pdf: Path | None = None
+    citations: Citations | None = None
+
+
 class PaperDetail(VerticalScroll, can_focus=True):
     """Scrollable view of one paper. All paper text is shown as plain ``Text``, never markup."""
 
@@ -115,27 +131,31 @@ class PaperDetail(VerticalScroll, can_focus=True):
         yield Static(id="detail-note")
         yield Static(id="detail-abstract")
 
-    shown_highlight: tuple[str, ...] = ()
-    shown_key: str | None = None
+    # Handed down by the screen with data_bind; every assignment redraws (and scrolls to the top).
+    shown: reactive[Shown | None] = reactive(None, always_update=True, init=False, repaint=False)
 
-    def show(
-        self,
-        paper: Paper | None,
-        state: PaperState,
-        highlight: tuple[str, ...] = (),
-        *,
-        watched: bool = False,
-        why: tuple[float, list[tuple[str, float]]] | None = None,
-        pdf: Path | None = None,
-        citations: Citations | None = None,
-    ) -> None:
-        """Display ``paper`` (None: nothing matches) with its reading ``state``."""
+    @property
+    def shown_key(self) -> str | None:
+        shown = self.shown
+        return None if shown is None or shown.paper is None else shown.paper.key
+
+    @property
+    def shown_highlight(self) -> tuple[str, ...]:
+        shown = self.shown
+        return () if shown is None or shown.paper is None else shown.highlight
+
+    def watch_shown(self, shown: Shown | None) -> None:
+        if shown is not None and self.is_mounted:
+            self._draw(shown)
+
+    def _draw(self, shown: Shown) -> None:
+        """Display the paper (None: nothing matches) with its reading state."""
+        paper, state, highlight = shown.paper, shown.state, shown.highlight
         title = self.query_one("#detail-title", Static)
         meta = self.query_one("#detail-meta", Static)
         tags = self.query_one("#detail-tags", Static)
         note = self.query_one("#detail-note", Static)
         abstract = self.query_one("#detail-abstract", Static)
-        self.shown_key = paper.key if paper is not None else None
         if paper is None:
             title.update(Text("No paper selected"))
             for widget in (meta, tags, note, abstract):
@@ -146,10 +166,9 @@ class PaperDetail(VerticalScroll, can_focus=True):
         if state.starred:
             heading.append("★ ", "bold yellow")
         heading.append(_highlighted(to_unicode(paper.title), highlight))
-        self.shown_highlight = highlight
         title.update(heading)
 
-        meta.update(_meta(paper, state, watched, pdf, citations) + _why_text(why))
+        meta.update(_meta(paper, state, shown.watched, shown.pdf, shown.citations) + _why_text(shown.why))
 
         tag_text = Text()
         for i, tag in enumerate(state.tags):

@@ -8,7 +8,7 @@ view. Swapping the view is O(1) for the widget: set ``virtual_size``, refresh, a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -58,6 +58,9 @@ class PaperList(ScrollView, can_focus=True):
     # handed down by the screen with data_bind.
     highlight: reactive[tuple[str, ...]] = reactive(())
     watched: reactive[frozenset[int]] = reactive(frozenset())
+    # What the rows are read from; a refetch hands down a new one (the same papers at the same
+    # indices, and more) with data_bind.
+    collection: reactive[PaperCollection] = reactive(cast("PaperCollection", None), init=False, repaint=False)
 
     class Highlighted(Message):
         """The cursor moved to another paper (``index`` into the collection, None if empty)."""
@@ -82,7 +85,7 @@ class PaperList(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.collection = collection
+        self.set_reactive(PaperList.collection, collection)
         self.state = state
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._style_cache: dict[tuple[object, ...], RowStyles] = {}
@@ -90,9 +93,8 @@ class PaperList(ScrollView, can_focus=True):
 
     # -- what is highlighted ---------------------------------------------------------------
 
-    def replace_collection(self, collection: PaperCollection) -> None:
-        """Draw from ``collection`` from now on (the same papers at the same indices, and more)."""
-        self.collection = collection
+    def watch_collection(self) -> None:
+        """Draw from the new collection from now on."""
         self._cache.clear()
         self.refresh()
 
