@@ -91,6 +91,29 @@ async def test_has_pdf_and_p_open_the_local_copy(tmp_path: Path) -> None:
         assert "pdf:" not in str(app.screen.query_one("#detail-meta").render())
 
 
+
+async def test_a_pdf_deleted_while_its_paper_shows_leaves_the_pane_and_the_view(tmp_path: Path) -> None:
+    papers_dir = tmp_path / "papers"
+    papers_dir.mkdir()
+    local = papers_dir / file_name(PAPERS[1])
+    local.write_bytes(PDF)
+    app = make(papers_dir, Recorder(), Recorder())
+    async with app.run_test(size=SIZE) as pilot:
+        await type_filter(pilot, "has:pdf")
+        screen = app.screen
+        screen.follow_now()  # the reader looks at the files each second; here at once
+        assert f"pdf: {local}" in str(screen.query_one("#detail-meta").render())
+        local.unlink()  # by hand, with the paper on screen and no key pressed
+        screen.follow_now()
+        await settle(pilot)
+        assert "pdf:" not in str(screen.query_one("#detail-meta").render())
+        assert [line.strip() for line in list_lines(app) if line.strip()] == ["No papers match."]
+        local.write_bytes(PDF)  # and back (papershelf download in another terminal)
+        screen.follow_now()
+        await settle(pilot)
+        assert len([line for line in list_lines(app) if line.strip()]) == 1
+        assert f"pdf: {local}" in str(screen.query_one("#detail-meta").render())
+
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FixtureServer]:
     with FixtureServer() as running:

@@ -22,6 +22,7 @@ from papershelf.query.search import Query, asks_for
 from papershelf.store.paths import pdf_dir
 from papershelf.store.pdfs import PdfShelf, pdf_link
 from papershelf.ui.screens.rankings import Rankings
+from papershelf.ui.widgets.paper_detail import Shown
 
 if TYPE_CHECKING:
     from papershelf.fetch.client import SourceConfig
@@ -35,6 +36,31 @@ class PdfActions(Rankings):
     citations: CitationLookup
     _pdf_keys: tuple[Path, int, frozenset[str]] | None = None
     _downloading: frozenset[str] = frozenset()
+    _pdf_version: int | None = None  # of the papers directory, when the files were last followed
+    shown: Shown | None  # a reactive of MainScreen: what the detail pane shows
+
+    def _show_current(self) -> None:  # MainScreen: the detail pane
+        raise NotImplementedError
+
+    @property
+    def detail_pending(self) -> bool:  # MainScreen: the pane is about to show another paper
+        raise NotImplementedError
+
+    def _synced(self) -> None:
+        """Following the files (each second) also follows the papers directory: a PDF deleted
+        or added by hand (or by ``papershelf download``) shows in the detail pane and in a
+        ``has:pdf`` view at once."""
+        super()._synced()
+        version = self.pdf_shelf.version()
+        seen, self._pdf_version = self._pdf_version, version
+        if seen is None or seen == version:
+            return
+        if asks_for(self.search)[0]:
+            self._apply(self.search)
+        shown = self.shown
+        if shown is not None and shown.paper is not None and not self.detail_pending:
+            if self.pdf_shelf.find(shown.paper) != shown.pdf:
+                self._show_current()
 
     @property
     def pdf_shelf(self) -> PdfShelf:

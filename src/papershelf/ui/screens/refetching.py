@@ -26,9 +26,6 @@ class Refetching(PdfActions):
     def _find_watched(self, collection: PaperCollection) -> object:  # MainScreen: a watch-list worker
         raise NotImplementedError
 
-    def _show_current(self) -> None:  # MainScreen: the detail pane
-        raise NotImplementedError
-
     def action_refetch(self) -> None:
         refetcher = self.refetcher
         if refetcher is None:
