@@ -91,7 +91,6 @@ async def test_has_pdf_and_p_open_the_local_copy(tmp_path: Path) -> None:
         assert "pdf:" not in str(app.screen.query_one("#detail-meta").render())
 
 
-
 async def test_a_pdf_deleted_while_its_paper_shows_leaves_the_pane_and_the_view(tmp_path: Path) -> None:
     papers_dir = tmp_path / "papers"
     papers_dir.mkdir()
@@ -113,6 +112,7 @@ async def test_a_pdf_deleted_while_its_paper_shows_leaves_the_pane_and_the_view(
         await settle(pilot)
         assert len([line for line in list_lines(app) if line.strip()]) == 1
         assert f"pdf: {local}" in str(screen.query_one("#detail-meta").render())
+
 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FixtureServer]:

@@ -11,8 +11,7 @@ from papershelf.collection.memory import InMemoryCollection
 from papershelf.model import Paper
 from papershelf.query.context import Context
 from papershelf.query.search import Query
-from papershelf.rank import ColdStart
-from papershelf.rank import features
+from papershelf.rank import ColdStart, features
 from papershelf.rank.features import FeatureRows
 from papershelf.rank.papers import cached_rows, papers_digest
 from papershelf.sources.jsonl import parse_jsonl
@@ -210,4 +209,5 @@ def test_concatenated_rows_written_from_files_are_the_joined_rows(
     joined, expected = FeatureRows.load(tmp_path / "joined"), FeatureRows.concatenate(built)
     for name in ("positions", "indptr", "indices", "counts"):
         assert np.array_equal(getattr(joined, name), getattr(expected, name)), name
-    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob("*.old"))
+    assert not list(tmp_path.glob("*.tmp"))
+    assert not list(tmp_path.glob("*.old"))

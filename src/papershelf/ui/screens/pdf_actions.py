@@ -58,9 +58,10 @@ class PdfActions(Rankings):
         if asks_for(self.search)[0]:
             self._apply(self.search)
         shown = self.shown
-        if shown is not None and shown.paper is not None and not self.detail_pending:
-            if self.pdf_shelf.find(shown.paper) != shown.pdf:
-                self._show_current()
+        if shown is None or shown.paper is None or self.detail_pending:
+            return
+        if self.pdf_shelf.find(shown.paper) != shown.pdf:
+            self._show_current()
 
     @property
     def pdf_shelf(self) -> PdfShelf:
