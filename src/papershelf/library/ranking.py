@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import time
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,7 @@ from papershelf.rank.relevance import BoolArray, WordHits
 FEATURE_VERSION = "3"  # 3: term counts (sublinear tf)
 GROWTH = 0.1  # papers added since the idf was counted, as a share, before the matrix is rebuilt
 MAX_BLOCKS = 16
+SPILL_AGE = 3600.0  # seconds: a build's spill directory older than this was left by a killed build
 
 
 def segment_rows(segment: Segment | SegmentData, fields: Mapping[str, Segment | SegmentData]) -> FeatureRows:
@@ -118,6 +121,10 @@ def remove_stale(directory: Path, wanted: set[str]) -> None:
     if directory.is_dir():
         for old in directory.glob("v1-*"):  # the caches of feature version 1
             shutil.rmtree(old, ignore_errors=True)
+        for old in directory.glob("build-*.tmp"):  # a build killed before it was saved
+            with contextlib.suppress(OSError):
+                if time.time() - old.stat().st_mtime > SPILL_AGE:  # not another's running build
+                    shutil.rmtree(old, ignore_errors=True)
 
 
 def library_matrix(index: SearchIndex, directory: Path, size: int, *, writer: bool = False) -> FeatureMatrix:
@@ -140,9 +147,26 @@ def library_matrix(index: SearchIndex, directory: Path, size: int, *, writer: bo
                 matrix = matrix.extend(extra, size)
                 _save(directory, matrix, names, meta)
                 return matrix
-    matrix = FeatureMatrix.build(cached_parts(index, directory, writer=writer), size)
-    _save(directory, matrix, names, None)
+    parts = cached_parts(index, directory, writer=writer)
+    spill = _spill_directory(directory)
+    try:
+        matrix = FeatureMatrix.build(parts, size, spill=spill)
+        _save(directory, matrix, names, None)
+    finally:
+        if spill is not None:
+            shutil.rmtree(spill, ignore_errors=True)
     return matrix
+
+
+def _spill_directory(directory: Path) -> Path | None:
+    """Where a build puts its block's entries while it fills them (None: a read-only library
+    builds in memory). What a killed build left is removed by the next writer."""
+    spill = directory / f"build-{uuid.uuid4().hex[:12]}.tmp"
+    try:
+        spill.mkdir(parents=True)
+    except OSError:
+        return None
+    return spill
 
 
 def _part(directory: Path, segment: Segment) -> FeatureRows:

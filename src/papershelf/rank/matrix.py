@@ -24,12 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from papershelf.rank.features import AUTHOR_OFFSET, N_FEATURES, TITLE_OFFSET, FeatureRows
-from papershelf.rank.pages import release
+from papershelf.rank.pages import release, spilled, written
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -85,7 +86,11 @@ class FeatureMatrix:
         max_df: float = MAX_DF,
         field_weights: tuple[float, float, float] = FIELD_WEIGHTS,
         max_columns: int = MAX_COLUMNS,
+        spill: Path | None = None,
     ) -> FeatureMatrix:
+        """``spill``: a new directory for the block's entry arrays (``cols.npy``, ``tf.npy``),
+        filled as memory-mapped files whose pages are written out and dropped as they fill: at
+        a million papers the block is 330 MB the process need not hold (see :meth:`extend`)."""
         lives = _live(parts, size)
         df = np.zeros(N_FEATURES, dtype=np.int64)
         for part, live in zip(parts, lives, strict=True):
@@ -103,13 +108,18 @@ class FeatureMatrix:
         fields[columns >= AUTHOR_OFFSET] = field_weights[2]
         weight = (idf * fields).astype(np.float32)
         empty = cls(size, columns.astype(np.int32), weight, (), n_docs)
-        return empty.extend(parts, size, lives)
+        return empty.extend(parts, size, lives, spill=spill)
 
     def extend(
-        self, parts: Sequence[FeatureRows], size: int, lives: list[npt.NDArray[np.bool_]] | None = None
+        self,
+        parts: Sequence[FeatureRows],
+        size: int,
+        lives: list[npt.NDArray[np.bool_]] | None = None,
+        *,
+        spill: Path | None = None,
     ) -> FeatureMatrix:
         """This matrix with ``parts`` appended as one block, weighted with these columns (papers
-        up to ``size``)."""
+        up to ``size``); ``spill``: the block's entries go to files there (see :meth:`build`)."""
         lives = _live(parts, size) if lives is None else lives
         local = np.full(N_FEATURES, -1, dtype=np.int32)
         local[self.columns] = np.arange(self.columns.size, dtype=np.int32)
@@ -121,15 +131,15 @@ class FeatureMatrix:
             rows_live = np.flatnonzero(live)
             positions.append(part.positions[rows_live])
             counts = np.zeros(len(part), dtype=np.int64)
-            for rows, cols, _ in _chunks(part, live):
-                counts += np.bincount(rows[local[cols] >= 0], minlength=len(part))
+            for rows, chunk_cols, _ in _chunks(part, live):
+                counts += np.bincount(rows[local[chunk_cols] >= 0], minlength=len(part))
             lengths.append(counts[rows_live])
         pos = np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64)
         indptr = np.zeros(pos.size + 1, dtype=np.int64)
         if lengths:
             np.cumsum(np.concatenate(lengths), out=indptr[1:])
-        cols = np.empty(int(indptr[-1]), dtype=np.uint16)
-        tf = np.empty(int(indptr[-1]), dtype=np.uint8)
+        cols = spilled(spill, "cols", np.uint16, int(indptr[-1]))
+        tf = spilled(spill, "tf", np.uint8, int(indptr[-1]))
         filled = 0
         for part, live in zip(parts, lives, strict=True):
             for _, chunk_cols, chunk_tf in _chunks(part, live):
@@ -139,7 +149,8 @@ class FeatureMatrix:
                 cols[filled : filled + count] = ids[kept]
                 tf[filled : filled + count] = chunk_tf[kept]
                 filled += count
-        squares = _row_sums(indptr, cols, self.weight * self.weight, TF * TF, tf)
+                written(cols, tf)
+        squares = _row_sums(indptr, cols, self.weight * self.weight, TF * TF, tf, drop=spill is not None)
         with np.errstate(divide="ignore"):
             scale = np.where(squares > 0, 1 / np.sqrt(squares), 0).astype(np.float32)
         block = Block(pos.astype(np.int64), indptr, cols.astype(np.uint16, copy=False), tf, scale)
@@ -304,9 +315,13 @@ def _row_sums(
     values: FloatArray,
     tf_values: FloatArray,
     tf: npt.NDArray[np.uint8],
+    *,
+    drop: bool = False,
 ) -> FloatArray:
     """Per row, the sum of ``values[col] * tf_values[count]`` over its entries, in bounded
-    chunks (no temporary array of every entry: at 1M papers that would be hundreds of MB)."""
+    chunks (no temporary array of every entry: at 1M papers that would be hundreds of MB);
+    ``drop``: the pages of memory-mapped entries read are dropped after each chunk (a build;
+    a reader keeps them for its next pass)."""
     size = indptr.size - 1
     out = np.zeros(size, dtype=np.float32)
     first_row = 0
@@ -322,5 +337,7 @@ def _row_sums(
             # Over the non-empty rows only, reduceat's runs [start, next start) are the rows.
             block = out[first_row:last_row]
             block[nonempty] = np.add.reduceat(gathered, starts[nonempty])
+            if drop:
+                written(indices, tf)
         first_row = last_row
     return out

@@ -99,7 +99,9 @@ def save(root: Path, matrix: FeatureMatrix, sources: list[str], previous: dict[s
         tmp = directory / (name + ".tmp")
         tmp.mkdir()
         for array_name, dtype in _BLOCK:
-            _write(tmp / f"{array_name}.npy", np.asarray(getattr(block, array_name), dtype=dtype))
+            array = getattr(block, array_name)
+            if not _moved(array, tmp / f"{array_name}.npy"):
+                _write(tmp / f"{array_name}.npy", np.asarray(array, dtype=dtype))
         tmp.rename(directory / name)
         names.append(name)
     meta = {
@@ -134,6 +136,19 @@ def replace_sources(root: Path, old: list[str], new: str) -> None:
     tmp_meta = root / f"{META}.{uuid.uuid4().hex[:8]}.tmp"
     tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
     tmp_meta.replace(root / META)
+
+
+def _moved(array: np.ndarray, path: Path) -> bool:
+    """A block array a build spilled to its own ``.npy`` file (see ``FeatureMatrix.build``) is
+    moved into place instead of being written again (a rename, not 330 MB read and written)."""
+    if not isinstance(array, np.memmap) or array.mode != "r+" or not array.filename:
+        return False
+    try:
+        array.flush()
+        os.replace(array.filename, path)
+    except OSError:  # moved already, or another file system: written as any array
+        return False
+    return True
 
 
 def _write(path: Path, array: np.ndarray) -> None:

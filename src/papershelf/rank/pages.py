@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import mmap
+from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
+import numpy.typing as npt
+
+Item = TypeVar("Item", bound=np.generic)
 
 
 def release(*arrays: np.ndarray) -> None:
@@ -23,3 +28,28 @@ def release(*arrays: np.ndarray) -> None:
             continue
         with contextlib.suppress(OSError, ValueError, AttributeError):  # no madvise (Windows)
             mapping.madvise(advice)
+
+
+def written(*arrays: np.ndarray) -> None:
+    """Write the pages of memory-mapped arrays being filled to their files, then drop them: the
+    data is in the file (and the page cache), not in the process's memory."""
+    advice = getattr(mmap, "MADV_DONTNEED", None)
+    for array in arrays:
+        mapping = getattr(array, "_mmap", None)
+        if mapping is None or getattr(array, "mode", None) not in ("w+", "r+"):
+            continue
+        mapping.flush()  # msync: the file holds what was written
+        if advice is not None:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                mapping.madvise(advice)
+
+
+def spilled(directory: Path | None, name: str, dtype: type[Item], size: int) -> npt.NDArray[Item]:
+    """An array of ``size`` items to fill: in memory, or (``directory`` given) a new ``.npy``
+    file mapped in ``directory`` that :func:`written` keeps out of memory as it fills."""
+    if directory is None or size == 0:
+        return np.empty(size, dtype=dtype)
+    mapped: npt.NDArray[Item] = np.lib.format.open_memmap(
+        directory / f"{name}.npy", mode="w+", dtype=dtype, shape=(size,)
+    )
+    return mapped
