@@ -13,7 +13,11 @@ pass over the whole matrix (:meth:`FeatureMatrix.scores`).
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -87,12 +91,11 @@ def explain(
     """The words that weigh most for ``paper`` under ``coef``: (word, share of the score), the
     largest first, only those speaking for it (English stop words left out). Author words are
     marked with ``@``."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # noqa: PLC0415 - loaded: a model exists
-
+    stop_words = english_stop_words()
     found: dict[str, float] = {}
     for field, words in paper_words(paper).items():
         for word in words:
-            if field != "author" and word.decode("utf-8", "replace") in ENGLISH_STOP_WORDS:
+            if field != "author" and word.decode("utf-8", "replace") in stop_words:
                 continue  # "would", "come": they weigh in a small list, but explain nothing
             local = int(matrix.local_ids(np.asarray([column(field, word)], dtype=np.int32))[0])
             if local < 0:
@@ -105,6 +108,25 @@ def explain(
                 found[label] = found.get(label, 0.0) + value
     ranked = sorted(found.items(), key=lambda item: -item[1])[:top]
     return ranked
+
+
+@functools.cache
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's list of English stop words, read from its own module without importing
+    scikit-learn: a model kept on disk ranks without it, and its import (2-3 s, scipy.stats)
+    must not fall on the detail pane showing a paper's words."""
+    with contextlib.suppress(Exception):  # a scikit-learn laid out otherwise: imported as usual
+        spec = importlib.util.find_spec("sklearn")  # finds the package, does not import it
+        if spec is not None and spec.submodule_search_locations:
+            path = Path(next(iter(spec.submodule_search_locations))) / "feature_extraction" / "_stop_words.py"
+            words = importlib.util.spec_from_file_location("papershelf_sklearn_stop_words", path)
+            if words is not None and words.loader is not None:
+                module = importlib.util.module_from_spec(words)
+                words.loader.exec_module(module)
+                return frozenset(module.ENGLISH_STOP_WORDS)
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # noqa: PLC0415
+
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 def top_positions(scores: FloatArray, among: npt.NDArray[np.int64] | None = None) -> IntArray:

@@ -128,7 +128,8 @@ for key in json.loads(sys.argv[2]):
     state.update(key, starred=True)
 collection = Library(Path(sys.argv[1]), readonly=True).collection()
 order = collection.filter(Query(sort="foryou"), Context(state)).tolist()
-print(json.dumps({"order": order, "sklearn": "sklearn" in sys.modules}))
+why = collection.why(order[0], "foryou", state)  # the words behind the best score
+print(json.dumps({"order": order, "why": why[1] if why else None, "sklearn": "sklearn" in sys.modules}))
 """
 
 
@@ -156,6 +157,8 @@ def test_a_trained_model_is_kept_so_the_next_reader_ranks_without_training(tmp_p
     again = rank(stars)
     assert not again["sklearn"]  # the same stars: the kept model, no scikit-learn, no training
     assert again["order"] == first["order"]
+    assert again["why"]  # and the words behind a score need no scikit-learn either
+    assert again["why"] == first["why"]
     changed = rank([*stars, papers[41].key])
     assert changed["sklearn"]  # another star: trained again
     assert changed["order"] != first["order"]
