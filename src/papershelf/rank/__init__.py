@@ -1,5 +1,5 @@
 """Ranking: papers by a reader's taste ("for you"), by likeness to one paper, by relevance to a
-query. Pure: numpy in the modules below, scipy and scikit-learn only when a model is trained.
+query. Pure: numpy in the modules below (models are trained in numpy too, see svm.py).
 
 This module names the sorts and holds nothing heavy, so the collections can tell a ranked sort
 from a column sort without importing numpy at start-up.

@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 from papershelf.rank.features import AUTHOR_OFFSET, N_FEATURES, TITLE_OFFSET, FeatureRows
 from papershelf.rank.pages import release, spilled, written
+from papershelf.rank.svm import Rows
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -231,10 +232,8 @@ class FeatureMatrix:
         query[cols] = values
         return query
 
-    def rows_csr(self, positions: IntArray):  # type: ignore[no-untyped-def]  # scipy has no types
-        """The weighted rows of ``positions`` as a scipy CSR matrix (training data)."""
-        from scipy.sparse import csr_matrix  # noqa: PLC0415 - scipy: only when training
-
+    def rows_of(self, positions: IntArray) -> Rows:
+        """The weighted rows of ``positions`` (training data), as CSR arrays."""
         owner, row_of = self._locate()
         blocks, rows = owner[positions], row_of[positions]
         starts = np.zeros(positions.size, dtype=np.int64)
@@ -257,7 +256,7 @@ class FeatureMatrix:
                 * TF[block.tf[src]]
                 * np.repeat(block.row_scale[rows[sel]], lengths[sel])
             )
-        return csr_matrix((data, cols, indptr), shape=(positions.size, self.columns.size))
+        return Rows(indptr, cols, data.astype(np.float64), int(self.columns.size))
 
 
 def _ranges(starts: IntArray, lengths: IntArray) -> IntArray:

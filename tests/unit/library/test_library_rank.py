@@ -151,18 +151,26 @@ def test_a_trained_model_is_kept_so_the_next_reader_ranks_without_training(tmp_p
         answer: dict[str, object] = json.loads(done.stdout)
         return answer
 
+    models = directory / "rank" / "models"
+
+    def kept() -> set[str]:
+        return {path.name for path in models.glob("*.npz")}
+
     stars = [paper.key for paper in papers[:40:8]]
     first = rank(stars)
-    assert first["sklearn"]  # trained, and kept
+    assert len(kept()) == 1  # trained, and kept
+    assert not first["sklearn"]  # trained in numpy: no scikit-learn in the process at all
+    before = kept()
     again = rank(stars)
-    assert not again["sklearn"]  # the same stars: the kept model, no scikit-learn, no training
+    assert kept() == before  # the same stars: the kept model, no training
+    assert not again["sklearn"]
     assert again["order"] == first["order"]
-    assert again["why"]  # and the words behind a score need no scikit-learn either
+    assert again["why"]  # the words behind a score need no scikit-learn either
     assert again["why"] == first["why"]
     changed = rank([*stars, papers[41].key])
-    assert changed["sklearn"]  # another star: trained again
+    assert len(kept()) == 2  # another star: trained again
+    assert not changed["sklearn"]
     assert changed["order"] != first["order"]
-    models = directory / "rank" / "models"
     for saved in models.glob("*.npz"):
         saved.write_bytes(b"not a model")  # a damaged file is trained again, not trusted
     assert rank(stars)["order"] == first["order"]
