@@ -126,7 +126,6 @@ def reader(directory: Path, runs: int) -> None:
     collection.index  # noqa: B018 - the index is loaded at start-up anyway
     keys = [collection.row(i).key for i in range(0, n, max(n // 50, 1))]
     base = {kind: rss_mb(kind) for kind in ("VmRSS", "RssAnon", "RssFile")}
-    sklearn_s, _ = timed(lambda: __import__("sklearn.svm"))
     for kept in (directory / "rank" / "models").glob("*.npz"):
         kept.unlink()  # a first opening: the model is trained (and kept for the next reader)
     state = first_state(collection)
@@ -157,7 +156,7 @@ def reader(directory: Path, runs: int) -> None:
     print(
         f"  (reader: {len(collection.index.segments)} index segments, saved matrix {saved / 2**20:,.0f} MB)"
     )
-    print(f"  import scikit-learn         {sklearn_s * 1000:,.0f} ms (once per process, before a training)")
+    print(f"  scikit-learn imported       {'yes' if 'sklearn' in sys.modules else 'no'} (models train in numpy)")
     print(f"  open sorted foryou          {opened * 1000:,.0f} ms (saved matrix, train, score, sort)")
     print(f"  retrain + rank after a star {statistics.median(retrain) * 1000:,.0f} ms (median of {runs})")
     print(f"  more like this (m)          {statistics.median(like) * 1000:,.0f} ms")

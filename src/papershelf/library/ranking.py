@@ -32,6 +32,7 @@ from papershelf.rank import matrix_files
 from papershelf.rank.features import MAX_COUNT, FeatureRows, column, paper_word_counts
 from papershelf.rank.matrix import TF, FeatureMatrix, FloatArray
 from papershelf.rank.model_store import ModelStore
+from papershelf.rank.pages import release
 from papershelf.rank.ranker import Ranker
 from papershelf.rank.relevance import BoolArray, WordHits
 
@@ -199,6 +200,7 @@ def doc_lengths(index: SearchIndex) -> npt.NDArray[np.int64]:
             lengths[segment.reindexed] = 0
         counts = np.bincount(np.asarray(segment.postings), minlength=index.size)[: index.size]
         lengths += counts
+        release(segment.postings)  # one pass over every posting: not kept resident for it
     return lengths
 
 
