@@ -156,7 +156,8 @@ def reader(directory: Path, runs: int) -> None:
     print(
         f"  (reader: {len(collection.index.segments)} index segments, saved matrix {saved / 2**20:,.0f} MB)"
     )
-    print(f"  scikit-learn imported       {'yes' if 'sklearn' in sys.modules else 'no'} (models train in numpy)")
+    imported = "yes" if "sklearn" in sys.modules else "no"
+    print(f"  scikit-learn imported       {imported} (models train in numpy)")
     print(f"  open sorted foryou          {opened * 1000:,.0f} ms (saved matrix, train, score, sort)")
     print(f"  retrain + rank after a star {statistics.median(retrain) * 1000:,.0f} ms (median of {runs})")
     print(f"  more like this (m)          {statistics.median(like) * 1000:,.0f} ms")
