@@ -22,7 +22,10 @@ its 1-byte count; ``TF`` is the table of ``1 + ln tf``).
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +47,12 @@ MIN_DF = 2
 MAX_DF = 0.1
 SMALL = 500  # papers: below 5,000 the df cut-off is this many papers, up to half of them
 MAX_COLUMNS = 65_535  # local ids are uint16
-CHUNK = 1 << 20  # entries per step of a pass (bounded temporary memory: ~40 MB a step)
+CHUNK = 1 << 20  # entries per step of a pass over feature parts (bounded memory: ~40 MB a step)
+# Entries per step of a scoring pass: its temporaries (a few arrays of 4 bytes an entry) stay in
+# the CPU's cache; at 1M papers a pass takes ~480 ms in steps of 2^18 and ~800 ms in 2^20.
+SCORE_CHUNK = 1 << 18
+THREADS = 2  # threads of a large scoring pass
+PARALLEL_FROM = 1 << 22  # entries: a smaller pass is not worth a second thread
 # Sublinear term frequency of a count (0 for 0).
 TF = np.concatenate([[0.0], 1 + np.log(np.arange(1, 256))]).astype(np.float32)
 
@@ -320,13 +328,50 @@ def _row_sums(
     """Per row, the sum of ``values[col] * tf_values[count]`` over its entries, in bounded
     chunks (no temporary array of every entry: at 1M papers that would be hundreds of MB);
     ``drop``: the pages of memory-mapped entries read are dropped after each chunk (a build;
-    a reader keeps them for its next pass)."""
+    a reader keeps them for its next pass). A large pass is cut in two halves summed by two
+    threads (numpy lets go of the GIL in its gathers and sums: ~1.8x on 2 cores)."""
     size = indptr.size - 1
     out = np.zeros(size, dtype=np.float32)
-    first_row = 0
+    total = int(indptr[-1]) if size else 0
+    threads = min(THREADS, os.cpu_count() or 1) if total >= PARALLEL_FROM and not drop else 1
+    bounds = [0] + [int(np.searchsorted(indptr, total * k // threads)) for k in range(1, threads)] + [size]
+    spans = [(lo, hi) for lo, hi in itertools.pairwise(bounds) if hi > lo]
+    arrays = _Pass(indptr, indices, values, tf_values, tf, out)
+    if len(spans) > 1:
+        with ThreadPoolExecutor(len(spans)) as pool:
+            list(pool.map(lambda span: _sum_rows(arrays, span, drop=drop), spans))
+    else:
+        for span in spans:
+            _sum_rows(arrays, span, drop=drop)
+    return out
+
+
+@dataclass(frozen=True)
+class _Pass:
+    """The arrays of one :func:`_row_sums` pass."""
+
+    indptr: IntArray
+    indices: npt.NDArray[np.integer]
+    values: FloatArray
+    tf_values: FloatArray
+    tf: npt.NDArray[np.uint8]
+    out: FloatArray
+
+
+def _sum_rows(arrays: _Pass, span: tuple[int, int], *, drop: bool) -> None:
+    """:func:`_row_sums` of the rows ``span`` (first, end), into ``out``."""
+    indptr, indices, values, tf_values, tf, out = (
+        arrays.indptr,
+        arrays.indices,
+        arrays.values,
+        arrays.tf_values,
+        arrays.tf,
+        arrays.out,
+    )
+    first_row, size = span
     while first_row < size:
         start = int(indptr[first_row])
-        last_row = int(np.searchsorted(indptr, start + CHUNK, side="right")) - 1
+        last_row = int(np.searchsorted(indptr, start + SCORE_CHUNK, side="right")) - 1
         last_row = min(max(last_row, first_row + 1), size)
         end = int(indptr[last_row])
         if end > start:
@@ -339,4 +384,3 @@ def _row_sums(
             if drop:
                 written(indices, tf)
         first_row = last_row
-    return out

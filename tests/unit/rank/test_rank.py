@@ -162,8 +162,9 @@ def test_row_sums_with_empty_rows_and_chunks(monkeypatch: pytest.MonkeyPatch) ->
     tf = rng.integers(1, 6, size=int(indptr[-1])).astype(np.uint8)
     weighted = values[indices] * matrix.TF[tf]
     expected = [weighted[indptr[r] : indptr[r + 1]].sum() for r in range(200)]
-    for chunk in (1 << 22, 7, 1):
-        monkeypatch.setattr(matrix, "CHUNK", chunk)
+    for chunk, parallel_from in ((1 << 22, 1 << 22), (7, 1 << 22), (1, 1 << 22), (7, 1), (1 << 22, 1)):
+        monkeypatch.setattr(matrix, "SCORE_CHUNK", chunk)
+        monkeypatch.setattr(matrix, "PARALLEL_FROM", parallel_from)  # 1: two threads, two halves
         assert np.allclose(matrix._row_sums(indptr, indices, values, matrix.TF, tf), expected, atol=1e-5)
     assert matrix.TF[1] == 1
     assert np.isclose(matrix.TF[3], 1 + np.log(3))
