@@ -17,7 +17,14 @@ from papershelf.sources.bibtex import dump_bibtex, looks_like_bibtex, parse_bibt
 from papershelf.sources.errors import SourceError
 from papershelf.sources.hf_api import looks_like_hf_item, paper_from_item
 from papershelf.sources.hf_page import looks_like_hf_page, parse_hf_page
-from papershelf.sources.jsonl import dump_jsonl, json_lines, paper_from_dict, papers_of_array, parse_jsonl
+from papershelf.sources.jsonl import (
+    dump_jsonl,
+    json_lines,
+    load_json,
+    paper_from_dict,
+    papers_of_array,
+    parse_jsonl,
+)
 from papershelf.sources.ris import looks_like_ris, parse_ris
 
 __all__ = [
@@ -96,12 +103,7 @@ def _json_array(text: str, source: str) -> list[Paper | SourceError]:
     """A JSON array: papershelf's paper objects, or a saved answer of the Hugging Face papers API
     (``curl …/api/daily_papers > today.json``), whose items that cannot be used are errors in
     the list and the rest is read."""
-    try:
-        items = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise SourceError(source, f"invalid JSON: {error.msg}", error.lineno) from None
-    except RecursionError:
-        raise SourceError(source, "invalid JSON: nested too deeply") from None
+    items = load_json(text, source)
     if not (isinstance(items, list) and items and looks_like_hf_item(items[0])):
         papers = papers_of_array(items, source)
         if not papers:

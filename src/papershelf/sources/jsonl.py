@@ -119,17 +119,21 @@ def paper_from_dict(obj: Any, source: str, line: int | None = None) -> Paper:
     )
 
 
+def load_json(text: str, source: str) -> Any:
+    """A whole JSON text; raises :class:`SourceError` (with the line) when it is not JSON."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SourceError(source, f"invalid JSON: {error.msg}", error.lineno) from None
+    except RecursionError:
+        raise SourceError(source, "invalid JSON: nested too deeply") from None
+
+
 def parse_jsonl(text: str, source: str = "<text>") -> list[Paper]:
     """Papers of a JSON Lines text (or a JSON array). Blank lines are skipped."""
     text = text.lstrip("\ufeff")
     if text.lstrip().startswith("["):
-        try:
-            items = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise SourceError(source, f"invalid JSON: {error.msg}", error.lineno) from None
-        except RecursionError:
-            raise SourceError(source, "invalid JSON: nested too deeply") from None
-        papers = papers_of_array(items, source)
+        papers = papers_of_array(load_json(text, source), source)
     else:
         papers = []
         for number, line in enumerate(json_lines(text), start=1):
