@@ -532,6 +532,30 @@ async def test_the_detail_pane_is_handed_its_paper_with_data_bind(sample_papers:
         assert detail.shown_key is None
 
 
+async def test_the_detail_pane_waits_for_a_pause_in_the_typing(
+    sample_papers: list[Paper], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys typed into the filter repaint the list at once; the detail pane (a layout of the
+    whole abstract) follows at a pause, so it never holds up the next key of a burst. A move
+    of the cursor shows its paper after the short delay as before."""
+    from papershelf.ui.screens import main  # noqa: PLC0415
+
+    monkeypatch.setattr(main, "TYPING_DETAIL_DELAY", 5.0)  # a pause that does not come in the test
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = detail_title(app)
+        await pilot.press("slash", *"tiny")
+        await pilot.pause(0.3)
+        assert "Tiny Time Mixers" in list_lines(app)[0]  # the list follows every key
+        assert detail_title(app) == first  # the pane waits for the typing to pause
+        assert app.screen.detail_pending
+        monkeypatch.setattr(main, "TYPING_DETAIL_DELAY", 0.0)  # the pause comes
+        await pilot.press("enter", "j", "k")
+        await settle(pilot)
+        assert detail_title(app).startswith("Tiny Time Mixers")
+
+
 async def test_matched_words_are_highlighted(sample_papers: list[Paper]) -> None:
     app = make_app(sample_papers)
     async with app.run_test(size=SIZE) as pilot:

@@ -6,6 +6,7 @@ children with ``data_bind``; the widgets only draw and forward keys.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
@@ -45,6 +46,8 @@ from papershelf.ui.widgets.paper_list import PaperList
 
 # Seconds the highlighted paper must stay put before the detail pane shows it.
 DETAIL_DELAY = 0.05
+# ... and after a key typed into the filter (a typing burst: the list first, the pane at a pause).
+TYPING_DETAIL_DELAY = 0.15
 # mark_read = "highlight": seconds a paper must stay shown to count as read.
 READ_AFTER = 1.0
 
@@ -99,6 +102,7 @@ class MainScreen(Refetching):
         self.citations = citations or CitationLookup()
         self.refetcher = refetcher
         self._detail_timer: Timer | None = None
+        self._typed_at = 0.0  # time.monotonic() of the last key typed into the filter
         self._read_timer: Timer | None = None
         self._top_on_next_view = False
         self._session_key: str | None = None
@@ -166,6 +170,7 @@ class MainScreen(Refetching):
 
     def _set_filter_text(self, text: str) -> None:
         if text != self.search.text:
+            self._typed_at = time.monotonic()
             self.search = replace(self.search, text=text)
 
     def watch_view(self, view: PaperView) -> None:
@@ -301,9 +306,13 @@ class MainScreen(Refetching):
     def _schedule_detail(self) -> None:
         # The detail pane follows once the cursor or the filter settles: re-laying out a long
         # abstract costs more than a frame, and the list must repaint at once on every key.
+        # While a query is typed, it waits for a pause in the typing: laid out between two keys
+        # of a burst it would hold up the next key's repaint (key p50 at 100k: ~15 ms, ~8 without).
         if self._detail_timer is not None:
             self._detail_timer.stop()
-        self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_current)
+        typing = time.monotonic() - self._typed_at < TYPING_DETAIL_DELAY
+        delay = TYPING_DETAIL_DELAY if typing else DETAIL_DELAY
+        self._detail_timer = self.set_timer(delay, self._show_current)
 
     @property
     def detail_pending(self) -> bool:
