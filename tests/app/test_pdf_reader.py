@@ -30,7 +30,11 @@ PAPERS = [
     Paper("Speech models that listen", arxiv_id="2401.00002", published="2024-01-03"),
     Paper("A pasted paper without ids"),
 ]
-CITATIONS = {PAPERS[1].key: Citations(1200, 80, "NeurIPS", 2024), PAPERS[0].key: Citations(7)}
+CITATIONS = {
+    PAPERS[1].key: Citations(1200, 80, "NeurIPS", 2024),
+    PAPERS[0].key: Citations(7),
+    PAPERS[2].key: Citations(3, None, None, 2019),
+}
 
 
 class Recorder:
@@ -112,6 +116,19 @@ async def test_a_pdf_deleted_while_its_paper_shows_leaves_the_pane_and_the_view(
         await settle(pilot)
         assert len([line for line in list_lines(app) if line.strip()]) == 1
         assert f"pdf: {local}" in str(screen.query_one("#detail-meta").render())
+
+
+async def test_a_paper_without_a_date_shows_the_year_semantic_scholar_gave(tmp_path: Path) -> None:
+    app = make(tmp_path / "papers", Recorder(), Recorder())
+    async with app.run_test(size=SIZE) as pilot:
+        await type_filter(pilot, "pasted")
+        detail = str(app.screen.query_one("#detail-meta").render())
+        assert "2019 (year from Semantic Scholar)" in detail
+        assert "cited 3" in detail
+        await type_filter(pilot, "speech")
+        detail = str(app.screen.query_one("#detail-meta").render())
+        assert "2024-01-03" in detail  # the paper's own date comes first
+        assert "Semantic Scholar" not in detail
 
 
 @pytest.fixture

@@ -53,7 +53,10 @@ def _meta(
     if paper.byline:
         lines.append(paper.byline)
         lines.append("\n")
-    facts = [paper.published or "no date", f"▲ {paper.upvotes} upvote{'s' if paper.upvotes != 1 else ''}"]
+    date = paper.published or "no date"
+    if not paper.published and citations is not None and citations.year:
+        date = f"{citations.year} (year from Semantic Scholar)"
+    facts = [date, f"▲ {paper.upvotes} upvote{'s' if paper.upvotes != 1 else ''}"]
     if paper.arxiv_id:
         facts.append(f"arXiv:{paper.arxiv_id}")
     if paper.comments:
