@@ -52,6 +52,7 @@ CHUNK = 1 << 20  # entries per step of a pass over feature parts (bounded memory
 # the CPU's cache; at 1M papers a pass takes ~480 ms in steps of 2^18 and ~800 ms in 2^20.
 SCORE_CHUNK = 1 << 18
 THREADS = 2  # threads of a large scoring pass
+SPILL_STEP = 1 << 24  # entries filled (or read) between two drops of a spilled block's pages
 PARALLEL_FROM = 1 << 22  # entries: a smaller pass is not worth a second thread
 # Sublinear term frequency of a count (0 for 0).
 TF = np.concatenate([[0.0], 1 + np.log(np.arange(1, 256))]).astype(np.float32)
@@ -149,7 +150,7 @@ class FeatureMatrix:
             np.cumsum(np.concatenate(lengths), out=indptr[1:])
         cols = spilled(spill, "cols", np.uint16, int(indptr[-1]))
         tf = spilled(spill, "tf", np.uint8, int(indptr[-1]))
-        filled = 0
+        filled = flushed = 0
         for part, live in zip(parts, lives, strict=True):
             for _, chunk_cols, chunk_tf in _chunks(part, live):
                 ids = local[chunk_cols]
@@ -158,7 +159,10 @@ class FeatureMatrix:
                 cols[filled : filled + count] = ids[kept]
                 tf[filled : filled + count] = chunk_tf[kept]
                 filled += count
-                written(cols, tf)
+                if filled - flushed >= SPILL_STEP:  # ~50 MB of pages at most before they go
+                    written(cols, tf)
+                    flushed = filled
+        written(cols, tf)
         squares = _row_sums(indptr, cols, self.weight * self.weight, TF * TF, tf, drop=spill is not None)
         with np.errstate(divide="ignore"):
             scale = np.where(squares > 0, 1 / np.sqrt(squares), 0).astype(np.float32)
@@ -369,6 +373,7 @@ def _sum_rows(arrays: _Pass, span: tuple[int, int], *, drop: bool) -> None:
         arrays.out,
     )
     first_row, size = span
+    flushed = int(indptr[first_row]) if size > first_row else 0
     while first_row < size:
         start = int(indptr[first_row])
         last_row = int(np.searchsorted(indptr, start + SCORE_CHUNK, side="right")) - 1
@@ -381,6 +386,9 @@ def _sum_rows(arrays: _Pass, span: tuple[int, int], *, drop: bool) -> None:
             # Over the non-empty rows only, reduceat's runs [start, next start) are the rows.
             block = out[first_row:last_row]
             block[nonempty] = np.add.reduceat(gathered, starts[nonempty])
-            if drop:
+            if drop and end - flushed >= SPILL_STEP:
                 written(indices, tf)
+                flushed = end
         first_row = last_row
+    if drop:
+        written(indices, tf)

@@ -60,6 +60,7 @@ def test_a_spilled_build_from_mapped_parts_is_the_build_in_memory(
     mapped = [FeatureRows.load(tmp_path / f"part-{number}") for number in range(len(parts))]
     monkeypatch.setattr(matrix_module, "CHUNK", 97)  # many chunks, each followed by a release
     monkeypatch.setattr(matrix_module, "SCORE_CHUNK", 89)
+    monkeypatch.setattr(matrix_module, "SPILL_STEP", 50)  # pages written out and dropped often
     spill = tmp_path / "spill"
     spill.mkdir()
     built = FeatureMatrix.build(mapped, len(papers), spill=spill)
