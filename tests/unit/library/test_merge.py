@@ -109,3 +109,30 @@ def test_segment_count_stays_logarithmic() -> None:
             merged = Listed(segments[start].id, "m", sum(s.docs for s in segments[start:end]), 0)
             segments[start:end] = [merged]
     assert len(segments) <= 4 * (FACTOR - 1)
+
+
+def test_merged_vocabularies_are_pythons_sorted_union(tmp_path: Path) -> None:
+    """pyarrow unites and orders the parts' words exactly as Python sorts bytes (prefixes, high
+    bytes, NUL, non-ASCII UTF-8), and numbers each part's words in the union."""
+    from papershelf.library.index import Segment, SegmentData  # noqa: PLC0415
+    from papershelf.library.merge import merged_vocabulary  # noqa: PLC0415
+
+    rng = np.random.default_rng(5)
+    alphabet = [b"a", b"b", b"z", b"\x00", b"\x7f", b"\xc3\xa9", b"\xff", b"ab"]
+    vocabularies = []
+    for number in range(4):
+        words = {b"".join(rng.choice(alphabet, size=rng.integers(1, 5)).tolist()) for _ in range(200)}
+        words |= {b"a", b"ab", b"a\x00"} if number % 2 else set()
+        vocabularies.append(sorted(words))
+    vocabularies.append([])  # an empty part
+    parts = []
+    for number, vocabulary in enumerate(vocabularies):
+        ptr = np.arange(len(vocabulary) + 1, dtype=np.int64)
+        postings = np.zeros(len(vocabulary), dtype=np.uint32)
+        SegmentData(vocabulary, ptr, postings).write(tmp_path / f"seg-{number}", [], {})
+        parts.append(Segment(tmp_path / f"seg-{number}"))
+    words, mapped = merged_vocabulary(parts)
+    assert words == sorted(set().union(*vocabularies))
+    for vocabulary, ids in zip(vocabularies, mapped, strict=True):
+        assert [words[i] for i in ids] == vocabulary
+        assert ids.dtype == np.int64
