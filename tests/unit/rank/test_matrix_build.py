@@ -87,3 +87,20 @@ def test_a_build_without_a_spill_directory_is_held_in_memory(papers: list[Paper]
     loaded = matrix_files.load(root)
     assert loaded is not None
     same(loaded[0], built)
+
+
+def test_a_killed_builds_spill_is_removed_by_a_later_writer_but_not_a_running_one(tmp_path: Path) -> None:
+    import os  # noqa: PLC0415
+
+    from papershelf.library import ranking  # noqa: PLC0415
+
+    left = tmp_path / "build-0123456789ab.tmp"  # a build killed yesterday
+    running = tmp_path / "build-ba9876543210.tmp"  # another process's build, now
+    for spill in (left, running):
+        spill.mkdir()
+        (spill / "cols.npy").write_bytes(b"x")
+    old = os.stat(left).st_mtime - ranking.SPILL_AGE - 60
+    os.utime(left, (old, old))
+    ranking.remove_stale(tmp_path, set())
+    assert not left.exists()
+    assert running.exists()
