@@ -72,30 +72,29 @@ def hostile_library() -> Iterator[FixtureServer]:
         yield server
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "jsonl"])
-def test_list_prints_no_escape_in_any_format(hostile_library: FixtureServer, fmt: str) -> None:
-    listed = run("list", "--format", fmt)
-    assert listed.returncode == 0, listed.stderr
-    assert_clean(listed.stdout + listed.stderr, f"list --format {fmt}")
-    assert "hf:evil" in listed.stdout  # the Hugging Face id, cleaned, is the key
-    if fmt == "jsonl":
-        papers = [json.loads(line) for line in listed.stdout.splitlines()]
-        snapshot = next(p for p in papers if p.get("arxiv_id") == "0704.0001")
-        assert snapshot["categories"] == ["hep-ph", "cs.LG"]
-        hostile = next(p for p in papers if p["title"].startswith("Hostile"))
-        assert "github" not in hostile  # a javascript: repository link is no link
-
-
-@pytest.mark.parametrize("fmt", ["bibtex", "markdown", "csv", "jsonl"])
-def test_every_export_format_is_clean(hostile_library: FixtureServer, fmt: str, tmp_path: Path) -> None:
-    out = tmp_path / f"out.{fmt}"
-    exported = run("export", "--format", fmt, "-o", str(out))
-    assert exported.returncode == 0, exported.stderr
-    assert_clean(exported.stderr, "export message")
-    text = out.read_text(encoding="utf-8")
-    assert_clean(text, f"export --format {fmt}")
-    assert "Hostile title" in text
-    assert "javascript:" not in text
+def test_list_and_every_export_format_print_no_escape(hostile_library: FixtureServer, tmp_path: Path) -> None:
+    """One hostile library (fetched and imported once: each costs a few processes), every
+    output format of list and export."""
+    for fmt in ("table", "json", "jsonl"):
+        listed = run("list", "--format", fmt)
+        assert listed.returncode == 0, listed.stderr
+        assert_clean(listed.stdout + listed.stderr, f"list --format {fmt}")
+        assert "hf:evil" in listed.stdout  # the Hugging Face id, cleaned, is the key
+        if fmt == "jsonl":
+            papers = [json.loads(line) for line in listed.stdout.splitlines()]
+            snapshot = next(p for p in papers if p.get("arxiv_id") == "0704.0001")
+            assert snapshot["categories"] == ["hep-ph", "cs.LG"]
+            hostile = next(p for p in papers if p["title"].startswith("Hostile"))
+            assert "github" not in hostile  # a javascript: repository link is no link
+    for fmt in ("bibtex", "markdown", "csv", "jsonl"):
+        out = tmp_path / f"out.{fmt}"
+        exported = run("export", "--format", fmt, "-o", str(out))
+        assert exported.returncode == 0, exported.stderr
+        assert_clean(exported.stderr, f"export --format {fmt} message")
+        text = out.read_text(encoding="utf-8")
+        assert_clean(text, f"export --format {fmt}")
+        assert "Hostile title" in text, fmt
+        assert "javascript:" not in text, fmt
 
 
 def test_a_path_with_escapes_is_named_cleanly_in_the_error(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ library check` finds the damage and `papershelf library repair` restores the rig
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -22,10 +23,37 @@ def papershelf(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def build(tmp_path: Path) -> None:
-    for part in range(3):  # three batches: three segments
-        records = [arxiv_record(part * 100 + i, f"Paper {part} {i}", f"alpha w{i % 10}") for i in range(100)]
-        assert papershelf("add", str(write_jsonl(tmp_path / f"{part}.jsonl", records))).returncode == 0
+QUERIES = ("alpha", "w3", "title:paper")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[str] | str]]:
+    """One library of three batches (three segments), imported once by real ``papershelf add``
+    runs, and its right answers; each test works on a copy of it (see :func:`build`)."""
+    home = tmp_path_factory.mktemp("built")
+    env = {
+        name: str(home / name.lower())
+        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        for part in range(3):
+            records = [
+                arxiv_record(part * 100 + i, f"Paper {part} {i}", f"alpha w{i % 10}") for i in range(100)
+            ]
+            assert papershelf("add", str(write_jsonl(home / f"{part}.jsonl", records))).returncode == 0
+        right = {query: keys(query) for query in QUERIES}
+        return library_dir(), right
+
+
+def build(built: tuple[Path, dict[str, list[str] | str]], tmp_path: Path) -> dict[str, list[str] | str]:
+    """This test's library: a copy of the one built for the module (the same files a fresh
+    import writes), and its right answers; the first batch's file is ``tmp_path/0.jsonl``."""
+    template, right = built
+    shutil.copytree(template, library_dir())
+    shutil.copy(template.parents[2] / "0.jsonl", tmp_path / "0.jsonl")
+    return right
 
 
 def keys(query: str) -> list[str] | str:
@@ -74,11 +102,11 @@ def one_line_naming_the_fix(stderr: str) -> None:
     ids=["deleted", "truncated", "garbled", "garbled-field", "truncated-pairs"],
 )
 def test_a_damaged_segment_file_is_one_line_then_repaired(
-    tmp_path: Path, damage: Callable[[Path], None], name: str
+    built: tuple[Path, dict[str, list[str] | str]], tmp_path: Path, damage: Callable[[Path], None], name: str
 ) -> None:
-    build(tmp_path)
-    right = {q: keys(q) for q in ("alpha", "w3", "title:paper")}
+    right = build(built, tmp_path)
     assert len(right["alpha"]) == 300
+    assert keys("alpha") == right["alpha"]  # the copy answers as the library it copies
     damage(segment_file(name))
     for query in right:
         answer = keys(query)
@@ -100,9 +128,10 @@ def test_a_damaged_segment_file_is_one_line_then_repaired(
     assert papershelf("library", "check").returncode == 0
 
 
-def test_overwritten_bytes_in_library_sqlite_are_found_and_salvaged(tmp_path: Path) -> None:
-    build(tmp_path)
-    right = keys("alpha")
+def test_overwritten_bytes_in_library_sqlite_are_found_and_salvaged(
+    built: tuple[Path, dict[str, list[str] | str]], tmp_path: Path
+) -> None:
+    right = build(built, tmp_path)["alpha"]
     path = library_dir() / "library.sqlite"
     db = sqlite3.connect(path)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -129,8 +158,10 @@ def test_overwritten_bytes_in_library_sqlite_are_found_and_salvaged(tmp_path: Pa
     assert len(after) == len(papershelf("list", "--format", "jsonl").stdout.splitlines())  # the index matches
 
 
-def test_check_on_a_sound_library_says_so(tmp_path: Path) -> None:
-    build(tmp_path)
+def test_check_on_a_sound_library_says_so(
+    built: tuple[Path, dict[str, list[str] | str]], tmp_path: Path
+) -> None:
+    build(built, tmp_path)
     check = papershelf("library", "check")
     assert check.returncode == 0
     assert "sound" in check.stdout
