@@ -218,10 +218,8 @@ class FeatureRows:
         tmp = directory.with_name(directory.name + ".tmp")
         tmp.mkdir(parents=True, exist_ok=True)
         for name in ("positions", "indptr", "indices", "counts"):
-            with open(tmp / f"{name}.npy", "wb") as handle:
-                np.save(handle, getattr(self, name))
-                handle.flush()
-                os.fsync(handle.fileno())
+            array = np.asarray(getattr(self, name))
+            _write_npy(tmp / f"{name}.npy", [array], array.dtype, array.size)
         tmp.replace(directory) if not directory.exists() else _swap(tmp, directory)
 
     @classmethod

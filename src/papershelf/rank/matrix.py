@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from papershelf.rank.features import AUTHOR_OFFSET, N_FEATURES, TITLE_OFFSET, FeatureRows
-from papershelf.rank.pages import release, spilled, written
+from papershelf.rank.pages import release, spilled
 from papershelf.rank.svm import Rows
 
 FloatArray = npt.NDArray[np.float32]
@@ -160,9 +160,9 @@ class FeatureMatrix:
                 tf[filled : filled + count] = chunk_tf[kept]
                 filled += count
                 if filled - flushed >= SPILL_STEP:  # ~50 MB of pages at most before they go
-                    written(cols, tf)
+                    release(cols, tf)
                     flushed = filled
-        written(cols, tf)
+        release(cols, tf)
         squares = _row_sums(indptr, cols, self.weight * self.weight, TF * TF, tf, drop=spill is not None)
         with np.errstate(divide="ignore"):
             scale = np.where(squares > 0, 1 / np.sqrt(squares), 0).astype(np.float32)
@@ -340,55 +340,34 @@ def _row_sums(
     threads = min(THREADS, os.cpu_count() or 1) if total >= PARALLEL_FROM and not drop else 1
     bounds = [0] + [int(np.searchsorted(indptr, total * k // threads)) for k in range(1, threads)] + [size]
     spans = [(lo, hi) for lo, hi in itertools.pairwise(bounds) if hi > lo]
-    arrays = _Pass(indptr, indices, values, tf_values, tf, out)
+
+    def sum_rows(span: tuple[int, int]) -> None:
+        """The rows ``span`` (first, end) of the pass, into ``out``."""
+        first_row, end_row = span
+        flushed = int(indptr[first_row])
+        while first_row < end_row:
+            start = int(indptr[first_row])
+            last_row = int(np.searchsorted(indptr, start + SCORE_CHUNK, side="right")) - 1
+            last_row = min(max(last_row, first_row + 1), end_row)
+            end = int(indptr[last_row])
+            if end > start:
+                gathered = values[indices[start:end]] * tf_values[tf[start:end]]
+                starts = indptr[first_row:last_row] - start
+                nonempty = starts < (indptr[first_row + 1 : last_row + 1] - start)
+                # Over the non-empty rows only, reduceat's runs [start, next start) are the rows.
+                block = out[first_row:last_row]
+                block[nonempty] = np.add.reduceat(gathered, starts[nonempty])
+                if drop and end - flushed >= SPILL_STEP:
+                    release(indices, tf)
+                    flushed = end
+            first_row = last_row
+        if drop:
+            release(indices, tf)
+
     if len(spans) > 1:
         with ThreadPoolExecutor(len(spans)) as pool:
-            list(pool.map(lambda span: _sum_rows(arrays, span, drop=drop), spans))
+            list(pool.map(sum_rows, spans))
     else:
         for span in spans:
-            _sum_rows(arrays, span, drop=drop)
+            sum_rows(span)
     return out
-
-
-@dataclass(frozen=True)
-class _Pass:
-    """The arrays of one :func:`_row_sums` pass."""
-
-    indptr: IntArray
-    indices: npt.NDArray[np.integer]
-    values: FloatArray
-    tf_values: FloatArray
-    tf: npt.NDArray[np.uint8]
-    out: FloatArray
-
-
-def _sum_rows(arrays: _Pass, span: tuple[int, int], *, drop: bool) -> None:
-    """:func:`_row_sums` of the rows ``span`` (first, end), into ``out``."""
-    indptr, indices, values, tf_values, tf, out = (
-        arrays.indptr,
-        arrays.indices,
-        arrays.values,
-        arrays.tf_values,
-        arrays.tf,
-        arrays.out,
-    )
-    first_row, size = span
-    flushed = int(indptr[first_row]) if size > first_row else 0
-    while first_row < size:
-        start = int(indptr[first_row])
-        last_row = int(np.searchsorted(indptr, start + SCORE_CHUNK, side="right")) - 1
-        last_row = min(max(last_row, first_row + 1), size)
-        end = int(indptr[last_row])
-        if end > start:
-            gathered = values[indices[start:end]] * tf_values[tf[start:end]]
-            starts = indptr[first_row:last_row] - start
-            nonempty = starts < (indptr[first_row + 1 : last_row + 1] - start)
-            # Over the non-empty rows only, reduceat's runs [start, next start) are the rows.
-            block = out[first_row:last_row]
-            block[nonempty] = np.add.reduceat(gathered, starts[nonempty])
-            if drop and end - flushed >= SPILL_STEP:
-                written(indices, tf)
-                flushed = end
-        first_row = last_row
-    if drop:
-        written(indices, tf)

@@ -20,33 +20,25 @@ Item = TypeVar("Item", bound=np.generic)
 
 
 def release(*arrays: np.ndarray) -> None:
-    """Drop the resident pages of read-only memory-mapped arrays (others are left alone)."""
+    """Drop the resident pages of memory-mapped arrays: a writable mapping's pages are written
+    to its file first (msync), so what was filled is in the file, not in the process's memory.
+    Arrays that are not file-mapped are left alone."""
     advice = getattr(mmap, "MADV_DONTNEED", None)
     for array in arrays:
         mapping = getattr(array, "_mmap", None)
-        if advice is None or mapping is None or getattr(array, "mode", None) != "r":
+        mode = getattr(array, "mode", None)
+        if mapping is None or mode not in ("r", "r+", "w+"):
             continue
-        with contextlib.suppress(OSError, ValueError, AttributeError):  # no madvise (Windows)
-            mapping.madvise(advice)
-
-
-def written(*arrays: np.ndarray) -> None:
-    """Write the pages of memory-mapped arrays being filled to their files, then drop them: the
-    data is in the file (and the page cache), not in the process's memory."""
-    advice = getattr(mmap, "MADV_DONTNEED", None)
-    for array in arrays:
-        mapping = getattr(array, "_mmap", None)
-        if mapping is None or getattr(array, "mode", None) not in ("w+", "r+"):
-            continue
-        mapping.flush()  # msync: the file holds what was written
+        if mode != "r":
+            mapping.flush()
         if advice is not None:
-            with contextlib.suppress(OSError, ValueError, AttributeError):
+            with contextlib.suppress(OSError, ValueError, AttributeError):  # no madvise (Windows)
                 mapping.madvise(advice)
 
 
 def spilled(directory: Path | None, name: str, dtype: type[Item], size: int) -> npt.NDArray[Item]:
     """An array of ``size`` items to fill: in memory, or (``directory`` given) a new ``.npy``
-    file mapped in ``directory`` that :func:`written` keeps out of memory as it fills."""
+    file mapped in ``directory`` that :func:`release` keeps out of memory as it fills."""
     if directory is None or size == 0:
         return np.empty(size, dtype=dtype)
     mapped: npt.NDArray[Item] = np.lib.format.open_memmap(
