@@ -15,7 +15,7 @@ from papershelf.model import Paper
 from papershelf.sources.arxiv_snapshot import looks_like_arxiv_record, paper_from_arxiv_record
 from papershelf.sources.bibtex import dump_bibtex, looks_like_bibtex, parse_bibtex
 from papershelf.sources.errors import SourceError
-from papershelf.sources.hf_api import looks_like_hf_item, paper_from_item
+from papershelf.sources.hf_api import looks_like_hf_item, papers_of_items
 from papershelf.sources.hf_page import looks_like_hf_page, parse_hf_page
 from papershelf.sources.jsonl import (
     dump_jsonl,
@@ -109,12 +109,10 @@ def _json_array(text: str, source: str) -> list[Paper | SourceError]:
         if not papers:
             raise SourceError(source, "no papers found (the file is empty)")
         return [*papers]
-    found: list[Paper | SourceError] = []
-    for number, item in enumerate(items, start=1):
-        try:
-            found.append(paper_from_item(item))
-        except ValueError as error:
-            found.append(SourceError(source, f"Hugging Face item {number}: {error}"))
+    found: list[Paper | SourceError] = [
+        read if isinstance(read, Paper) else SourceError(source, f"Hugging Face item {number + 1}: {read}")
+        for number, read in papers_of_items(items)
+    ]
     if not any(isinstance(item, Paper) for item in found):
         first = found[0]
         assert isinstance(first, SourceError)

@@ -13,6 +13,7 @@ Answers since 2025 add ``organization``, ``ai_summary`` (kept apart from the abs
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,9 +111,18 @@ def parse_hf_api(data: bytes | str, source: str = "<response>") -> Parsed:
     if not isinstance(items, list):
         raise SourceError(source, f"expected a JSON list of papers, got {type(items).__name__}")
     parsed = Parsed()
+    for number, read in papers_of_items(items):
+        if isinstance(read, Paper):
+            parsed.papers.append(read)
+        else:
+            parsed.skip(f"item {number}: {read}")
+    return parsed
+
+
+def papers_of_items(items: list[Any]) -> Iterator[tuple[int, Paper | ValueError]]:
+    """Each item of a papers API answer (numbered from 0) as a paper, or why it cannot be one."""
     for number, item in enumerate(items):
         try:
-            parsed.papers.append(paper_from_item(item))
+            yield number, paper_from_item(item)
         except ValueError as error:
-            parsed.skip(f"item {number}: {error}")
-    return parsed
+            yield number, error
