@@ -84,11 +84,12 @@ def fit(rows: Rows, labels: npt.NDArray[np.bool_], cost: FloatArray) -> tuple[Fl
         step, moved = 1.0, products.times(direction)
         slope = float(gradient @ direction)
         while True:  # backtracking: the loss is piecewise quadratic, a full step mostly holds
-            new_value = _objective(v + step * direction, z + step * moved, y, cost)
+            new_v, new_z = v + step * direction, z + step * moved
+            new_value = _objective(new_v, new_z, y, cost)
             if new_value <= value + 1e-4 * step * slope or step < 1e-10:
                 break
             step /= 2
-        v, z, value = v + step * direction, z + step * moved, new_value
+        v, z, value = new_v, new_z, new_value
     return v[:-1], float(v[-1])
 
 
