@@ -59,6 +59,11 @@ def _authors(obj: dict[str, Any]) -> tuple[str, ...]:
         for entry in parsed:  # [last, first, suffix]; this loop runs for every author of millions
             if type(entry) is not list or not entry:
                 continue
+            if len(entry) == 3:  # the snapshot's shape: three strings
+                last, first, suffix = entry
+                if type(last) is str and type(first) is str and type(suffix) is str:
+                    names.append(" ".join(filter(None, (first, last, suffix))))
+                    continue
             parts = [p for p in (entry[1:2] + entry[:1] + entry[2:3]) if type(p) is str and p]
             names.append(" ".join(parts))
         if any(names):

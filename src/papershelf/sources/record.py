@@ -36,10 +36,15 @@ def _line(value: str | None) -> str | None:
 def _names(values: Iterable[str]) -> tuple[str, ...]:
     names = [v for v in values if v]
     joined = "\n".join(names)
+    # Printable text has no whitespace but spaces, so a name starts or ends with whitespace
+    # only where a space touches a line break (or an end) of the joined names.
     if (
         joined.replace("\n", "").isprintable()
         and "  " not in joined
-        and not any(n[0].isspace() or n[-1].isspace() for n in names)
+        and " \n" not in joined
+        and "\n " not in joined
+        and not joined.startswith(" ")
+        and not joined.endswith(" ")
     ):
         return tuple(names)  # the common case: nothing to clean (this runs for millions of authors)
     return tuple(n for n in (clean_line(v) for v in names) if n)
