@@ -7,6 +7,7 @@ Pure CPU work on its own input, so it runs in worker processes for large files (
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import orjson
@@ -113,13 +115,39 @@ def _parse_lines(lines: list[tuple[int, str]], source: str, arxiv: bool) -> Iter
             yield error
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cycle collector held off while a chunk's tens of thousands of objects (decoded
+    records, papers, rows; none of them cyclic) are made: otherwise it walks them over and over
+    as they are allocated. Whatever cycles the block leaves are collected after it as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def prepare_lines(job: tuple[list[tuple[int, str]], str, bool, int]) -> Prepared:
     """Worker entry point: (numbered lines, source name, arXiv format?, bytes) -> Prepared."""
     lines, source, arxiv, size = job
-    prepared = prepare_papers(_parse_lines(lines, source, arxiv))
+    with gc_paused():
+        prepared = prepare_papers(_parse_lines(lines, source, arxiv))
     prepared.lines = len(lines)
     prepared.size = size
     return prepared
+
+
+def _keep_freed_memory(libc: Any) -> None:
+    """glibc's malloc keeps what a chunk freed for the next chunk instead of giving it back to
+    the kernel: each chunk allocates and frees the same few hundred MB of arrays, and fresh
+    pages cost a page fault each (a worker's system time fell from ~10 to ~3 µs a paper). The
+    worker's peak memory is the same; it ends with the import."""
+    m_trim_threshold, m_top_pad, m_mmap_threshold = -1, -2, -3
+    libc.mallopt(m_mmap_threshold, 32 << 20)  # glibc's largest: bigger blocks are still mapped
+    libc.mallopt(m_trim_threshold, 1 << 30)
+    libc.mallopt(m_top_pad, 64 << 20)
 
 
 def _worker_start(parent: int) -> None:
@@ -133,7 +161,9 @@ def _worker_start(parent: int) -> None:
             import ctypes  # noqa: PLC0415
 
             pr_set_pdeathsig = 1
-            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+            _keep_freed_memory(libc)
     if os.getppid() != parent:  # the parent died before the death signal was armed
         os._exit(0)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -193,6 +194,21 @@ def test_parallel_import_equals_sequential(tmp_path: Path) -> None:
     assert list(one.store.papers()) == list(two.store.papers())
     for query in ("cafe", "naive words3", "again", "newer", "paper 1"):
         assert titles(one, query) == titles(two, query)
+    # The large import's page cache and checkpoint interval are given back for what follows
+    # (the merges), and the cycle collector runs again.
+    for library in (one, two):
+        assert library.store.db.execute("PRAGMA cache_size").fetchone()[0] == -2000
+        assert library.store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    assert gc.isenabled()
+
+
+def test_the_cycle_collector_is_resumed_after_a_chunk_that_fails(tmp_path: Path) -> None:
+    from papershelf.library.prepare import gc_paused  # noqa: PLC0415
+
+    with contextlib.suppress(RuntimeError), gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
 
 
 def test_collection_reads_rows_in_pages_and_abstracts_on_demand(library: Library, sample_path: Path) -> None:
