@@ -83,11 +83,14 @@ class PairData:
                 ]
             )
         )
-        posting = key >> BITS
-        start = np.ones(posting.size, dtype=np.bool_)
-        start[1:] = posting[1:] != posting[:-1]
+        # The keys are sorted by posting, so each posting's entries are a run (its NONE last):
+        # keep the pairs, and NONE where it is the posting's only entry.
+        start = np.ones(key.size, dtype=np.bool_)
+        np.not_equal(key[1:] >> BITS, key[:-1] >> BITS, out=start[1:])
+        code = (key & MASK).astype(np.uint16)
+        keep = (code != NONE) | start
         group = np.cumsum(start) - 1
-        return cls._from_keys(coded, (coded_posts[group] << BITS) | (key & MASK))
+        return cls(coded, coded_posts.astype(np.uint32)[group[keep]], code[keep])
 
     @classmethod
     def _from_keys(cls, coded: npt.NDArray[np.uint32], key: Int64Array) -> PairData:

@@ -87,11 +87,10 @@ def tokenise(papers: Sequence[Paper]) -> Tokens:
     np.cumsum(lengths, out=starts[1:])
     buffer = np.frombuffer(b"".join(e + b" " for e in encoded).translate(_TABLE), dtype=np.uint8)
     in_word = buffer != _SPACE
-    # Every text ends with a space, so a word ends where the next byte is a space.
-    word_starts = np.flatnonzero(in_word[1:] & ~in_word[:-1]) + 1
-    if in_word.size and in_word[0]:
-        word_starts = np.concatenate([[0], word_starts])
-    word_ends = np.flatnonzero(in_word[:-1] & ~in_word[1:]) + 1
+    # Where a word starts or ends, in_word changes: one pass finds both. Every text ends with
+    # a space, so the changes alternate start, end (the byte after the word), start, end...
+    edges = np.flatnonzero(np.diff(in_word.view(np.int8), prepend=np.int8(0)))
+    word_starts, word_ends = edges[0::2], edges[1::2]
     count = word_starts.size
     offsets = np.zeros(count + 1, dtype=np.int32 if buffer.size < 1 << 31 else np.int64)
     np.cumsum(word_ends - word_starts, out=offsets[1:])

@@ -169,13 +169,15 @@ class FeatureRows:
         cols = np.concatenate(all_cols) if all_cols else np.zeros(0, dtype=np.int32)
         docs = np.concatenate(all_docs) if all_docs else np.zeros(0, dtype=np.uint32)
         tf = np.concatenate(all_counts) if all_counts else np.zeros(0, dtype=np.uint8)
-        # Rows by position; two words sharing a column are one entry, their counts added.
-        key = docs.astype(np.int64) * N_FEATURES + cols
-        order = np.argsort(key, kind="stable")
-        key = key[order]
+        # Rows by position; two words sharing a column are one entry, their counts added. The
+        # count rides in the key's low byte (position and column take 53 bits), so one plain
+        # sort orders all three: several times faster than a stable argsort and two gathers.
+        key = np.sort(((docs.astype(np.int64) * N_FEATURES + cols) << 8) | tf)
+        tf64 = key & MAX_COUNT
+        key >>= 8
         first = np.r_[True, key[1:] != key[:-1]] if key.size else np.zeros(0, dtype=np.bool_)
         starts_of_key = np.flatnonzero(first)
-        summed = np.add.reduceat(tf[order].astype(np.int64), starts_of_key) if key.size else key
+        summed = np.add.reduceat(tf64, starts_of_key) if key.size else key
         key = key[first]
         docs64, cols = np.divmod(key, N_FEATURES)
         starts = np.flatnonzero(np.r_[True, docs64[1:] != docs64[:-1]]) if key.size else key
