@@ -4,8 +4,10 @@ Every import batch adds a segment; without merging, a library fed by a daily ``f
 with hundreds, and every query word pays for each. The policy is Lucene's *log merge policy*:
 segments are put in levels by their paper count (powers of :data:`FACTOR`; all segments under
 :data:`FLOOR_DOCS` papers are one level), and whenever
-:data:`FACTOR` adjacent segments share a level they are merged into one of the next level. The
-segment count so stays logarithmic in the library size (at most ``FACTOR - 1`` per level).
+:data:`FACTOR` adjacent segments share a level they are merged into one of a higher level,
+together with the further adjacent segments of their level (up to :data:`MAX_MERGE_PARTS`
+segments and :data:`MAX_MERGED_DOCS` papers). The segment count so stays logarithmic in the
+library size (at most ``FACTOR - 1`` per level).
 
 Only *adjacent* segments are merged, so the order in which segments void re-indexed papers is
 kept: in a merged run, a paper's postings from a segment are dropped when a later segment of
@@ -40,6 +42,10 @@ from papershelf.library.store import LibraryStore
 
 FACTOR = 4
 MAX_MERGED_DOCS = 500_000  # bigger segments cost too much memory to merge; they stay apart
+# At most this many segments merged at once: a merge holds each part's vocabulary and word
+# numbering in memory (a 1M-paper import merged 100 parts at a time peaked at 599 MB; 16 at
+# a time, 488 MB; 8 at a time, as the largest merges before, 4 x 80k, cost).
+MAX_MERGE_PARTS = 8
 # Segments below this count as one level (Lucene's minMergeSize): a day's 40 new papers and the
 # few re-indexed beside them merge together, whatever their exact sizes. 4,000 rather than 1,000:
 # after 1,100 daily adds of 40 on 100k papers, 3 segments instead of 9 (simulated with plan();
@@ -83,9 +89,23 @@ def plan(segments: Sequence[Listed], *, force: bool = False) -> list[tuple[int, 
     while i + FACTOR <= len(segments):
         window = segments[i : i + FACTOR]
         same = len({level(s.docs) for s in window}) == 1
-        if same and sum(s.docs for s in window) <= MAX_MERGED_DOCS:
-            runs.append((i, i + FACTOR))
-            i += FACTOR
+        total = sum(s.docs for s in window)
+        if same and total <= MAX_MERGED_DOCS:
+            # The run takes the following segments of its level that fit: a large import's
+            # batches (hundreds of one level) are merged 8 at a time, not 4 at a time and
+            # again at every level above (at 1M papers each posting is rewritten twice, not
+            # three times).
+            end = i + FACTOR
+            while (
+                end < len(segments)
+                and end - i < MAX_MERGE_PARTS
+                and level(segments[end].docs) == level(window[0].docs)
+                and total + segments[end].docs <= MAX_MERGED_DOCS
+            ):
+                total += segments[end].docs
+                end += 1
+            runs.append((i, end))
+            i = end
         else:
             i += 1
     return runs

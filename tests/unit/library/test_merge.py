@@ -9,7 +9,9 @@ import pytest
 
 from library_helpers import arxiv_record, write_jsonl
 from papershelf.library.library import Library
-from papershelf.library.merge import FACTOR, Listed, plan
+from papershelf.library.merge import FACTOR, MAX_MERGE_PARTS, Listed, plan
+
+PARTS = MAX_MERGE_PARTS
 
 WORDS = ["alpha", "beta", "gamma", "delta", "al", "b", "g", "d", "w1", "w2", "w", "new", "old", "x"]
 
@@ -91,8 +93,12 @@ def test_merge_after_merge_and_more_imports(tmp_path: Path) -> None:
     [
         ([40] * FACTOR, [(0, FACTOR)]),
         ([40] * (FACTOR - 1), []),
-        ([10_000] * 10 + [40] * FACTOR, [(0, 4), (4, 8), (10, 10 + FACTOR)]),
-        ([10_000, 40, 40, 40, 40, 160], [(1, 5)]),
+        ([10_000] * 10 + [40] * FACTOR, [(0, PARTS), (10, 10 + FACTOR)]),
+        ([40] * (FACTOR + 2), [(0, FACTOR + 2)]),
+        ([100_000] * 7, [(0, 5)]),
+        ([40] * (PARTS + FACTOR), [(0, PARTS), (PARTS, PARTS + FACTOR)]),
+        ([10_000, 40, 40, 40, 40, 160], [(1, 6)]),
+        ([10_000, 40, 40, 40, 40, 5_000], [(1, 5)]),
     ],
 )
 def test_plan_merges_adjacent_segments_of_one_level(sizes: list[int], runs: list[tuple[int, int]]) -> None:
