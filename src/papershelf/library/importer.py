@@ -19,7 +19,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import sqlite3
 import threading
 import time
 import uuid
@@ -54,8 +53,6 @@ from papershelf.sources.errors import SourceError
 MAX_REPORTED_ERRORS = 20
 # Files smaller than this are prepared in-process: starting workers costs more than it saves.
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
-IMPORT_CACHE_KIB = 32 * 1024  # SQLite page cache of an importing connection
-IMPORT_CHECKPOINT_PAGES = 10_000  # WAL pages (~40 MB) before they are copied into the database
 UPDATED_COLUMN = 8  # position of "updated" in paper_to_row()
 
 Progress = Callable[[int, int], None]  # (records done, bytes done)
@@ -189,7 +186,7 @@ class Importer:
             pool = None
             try:
                 if parallel:
-                    stack.enter_context(_large_cache(self.store))
+                    stack.enter_context(self.store.bulk_writes())
                     pool = multiprocessing.get_context("fork").Pool(
                         workers, initializer=_worker_start, initargs=(os.getpid(),)
                     )
@@ -389,29 +386,6 @@ def _interrupts_deferred() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
     if pending:
         raise KeyboardInterrupt
-
-
-@contextlib.contextmanager
-def _large_cache(store: LibraryStore) -> Iterator[None]:
-    """A large import's connection with a bigger page cache and rarer WAL checkpoints.
-
-    Inserts touch four B-trees (rows, key, arXiv id, title key) in random places: with SQLite's
-    default 2 MB cache their pages were read back again and again, and the WAL was copied into
-    the database every 1,000 pages (40k papers into a new library, one process: SQLite's part
-    of a commit 59 -> 43 µs a paper). The cache is given back before the merges that follow.
-    """
-    db = store.db
-    cache = db.execute("PRAGMA cache_size").fetchone()[0]
-    checkpoint = db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-    db.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-    db.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_CHECKPOINT_PAGES}")
-    try:
-        yield
-    finally:
-        with contextlib.suppress(sqlite3.Error):  # a failing import's own error is the one to tell
-            db.execute(f"PRAGMA cache_size = {int(cache)}")
-            db.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
-            db.execute("PRAGMA shrink_memory")
 
 
 @contextlib.contextmanager
