@@ -218,8 +218,9 @@ class MergedPairs:
                     first = np.ones(post.size, dtype=np.bool_)
                     first[1:] = post[1:] != post[:-1]
                     out.write((code | (first.astype(np.uint16) << 15)).astype("<u2").tobytes())
-                    words = np.searchsorted(ptr, post, side="right") - 1
-                    per_word[start:end] += np.bincount(words - start, minlength=end - start)
+                    # ``post`` is sorted: each word's entries are those between its pointers
+                    # (a search per word of the block, not one per entry).
+                    per_word[start:end] += np.diff(np.searchsorted(post, ptr[start : end + 1]))
         pair_ptr = np.zeros(self.words.size + 1, dtype=np.int64)
         np.cumsum(per_word[self.words], out=pair_ptr[1:])
         np.save(directory / "pair_words.npy", self.words)
