@@ -155,3 +155,34 @@ def test_kill_9_of_add_leaves_quiet_workers_and_a_consistent_library(tmp_path: P
     _, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
     assert_consistent(library_dir(), 20_000)
+
+
+def test_segments_a_merge_removes_after_the_reader_mapped_them_are_not_damage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race a reader beside a writer can meet: the index is mapped, then a merge replaces
+    and removes those segments before their checksums are read by path. The maps are sound (a
+    segment is listed only once complete), so that is no damage; a garbled file still is."""
+    from papershelf.library import check  # noqa: PLC0415
+    from papershelf.library import index as index_module  # noqa: PLC0415
+
+    library = Library(tmp_path / "lib")
+    library.importer().import_jsonl(write_jsonl(tmp_path / "a.jsonl", records(0, 30)), chunk_size=10)
+    names, _ = library.store.snapshot()
+    listed = library.store.segment_files()
+    real = index_module.file_records
+    gone = names[1]
+
+    def merged_away(directory: Path) -> list[tuple[str, int, int]]:
+        if directory.name == gone:
+            raise FileNotFoundError(directory / "postings.npy")
+        return real(directory)
+
+    monkeypatch.setattr(index_module, "file_records", merged_away)
+    assert check.checksum_problems(library.index_dir, names, listed) == []
+    garbled = library.index_dir / names[0] / "postings.npy"
+    garbled.write_bytes(garbled.read_bytes()[:-1] + b"\x7f")
+    assert check.checksum_problems(library.index_dir, names, listed) == [
+        f"index file {names[0]}/postings.npy is garbled (checksum differs)"
+    ]
+    library.close()
