@@ -53,15 +53,15 @@ def _collapsed(text: str) -> str:
     return text.strip(" ")
 
 
+def _split_joined(text: str) -> str:
+    return " ".join(text.split())
+
+
 def clean_line(text: str) -> str:
     """One line of untrusted text: controls removed, whitespace collapsed, stripped."""
     if text.isprintable():  # most text has no control character, so no whitespace but spaces
         return _collapsed(text)
-    return " ".join(strip_controls(text, keep_newlines=False).split())
-
-
-def _split_joined(text: str) -> str:
-    return " ".join(text.split())
+    return _split_joined(strip_controls(text, keep_newlines=False))
 
 
 def clean_text(text: str) -> str:
