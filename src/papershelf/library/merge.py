@@ -20,11 +20,20 @@ Crash safety: the merged segment is written beside the old ones (complete or abs
 segment's row, in the run's place. Only then are the old directories removed; a crash before
 that leaves directories no row lists, which the next writer removes. A reader that listed the
 old segments keeps its memory maps, or reloads the current list (see ``Library.collection``).
+
+A large import leaves hundreds of batches, whose merges are independent runs of one plan: they
+are built (the merged segment's files) by worker processes, one per core, and switched in by
+the writer in order. A worker writes only its new directory; killed with the writer, it leaves
+an unlisted directory like any merge stopped before its commit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import multiprocessing
+import multiprocessing.pool
+import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -51,6 +60,9 @@ MAX_MERGE_PARTS = 8
 # after 1,100 daily adds of 40 on 100k papers, 3 segments instead of 9 (simulated with plan();
 # the merges rewrite ~900 papers a day on average, milliseconds), so aged queries cost as fresh.
 FLOOR_DOCS = 4_000
+# A plan whose runs hold this many papers in all builds them in worker processes, several at
+# once; a day's small merges (milliseconds) stay in the process.
+PARALLEL_MIN_DOCS = 20_000
 
 
 @dataclass(frozen=True)
@@ -236,8 +248,10 @@ class MergedPostings:
         return np.concatenate(docs)[order]
 
 
-def merge_run(store: LibraryStore, index_dir: Path, run: Sequence[Listed], first: bool) -> None:
-    """Merge one run of adjacent segments and switch it in (one transaction)."""
+def build_run(index_dir: Path, run: Sequence[Listed], first: bool) -> tuple[str, int]:
+    """Write the merged segment of one run of adjacent segments beside them, listed nowhere
+    yet (``first``: the run starts at the oldest segment). Returns its name and postings. Runs
+    in a worker process when a plan has several (see :func:`merge_segments`)."""
     parts = [Segment(index_dir / s.name) for s in run]
     merged, voided = merge_data(parts, drop_reindexed=first)
     fields: dict[str, SegmentData] = {}
@@ -245,7 +259,12 @@ def merge_run(store: LibraryStore, index_dir: Path, run: Sequence[Listed], first
         for field in FIELD_SEGMENTS:
             fields[field] = merge_data([p.fields[field] for p in parts], drop_reindexed=first)[0]
     name = f"seg-{uuid.uuid4().hex[:12]}"
-    postings = merged.write(index_dir / name, voided.tolist(), fields)
+    return name, merged.write(index_dir / name, voided.tolist(), fields)
+
+
+def switch_run(store: LibraryStore, index_dir: Path, run: Sequence[Listed], name: str, postings: int) -> None:
+    """One transaction replaces the run's rows by the merged segment ``name`` in the run's
+    place; then the old directories go."""
     docs = sum(s.docs for s in run)
     try:
         store.db.execute("BEGIN IMMEDIATE")
@@ -263,7 +282,7 @@ def merge_run(store: LibraryStore, index_dir: Path, run: Sequence[Listed], first
     except BaseException:
         shutil.rmtree(index_dir / name, ignore_errors=True)
         raise
-    segment_written(index_dir, name, merged, fields, replaces=[s.name for s in run])  # ranking features
+    segment_written(index_dir, name, None, {}, replaces=[s.name for s in run])  # ranking features
     for segment in run:
         shutil.rmtree(index_dir / segment.name, ignore_errors=True)
 
@@ -290,22 +309,60 @@ def merge_segments(
     *,
     force: bool = False,
     progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
+    parallel_min_docs: int = PARALLEL_MIN_DOCS,
 ) -> int:
     """Merge what is due (or, forced, everything that fits); returns the merges done.
 
     The caller holds the library lock. Merges cascade: four merged level-2 segments make a
-    level-3 one at once.
+    level-3 one at once. When a plan has several runs holding together ``parallel_min_docs``
+    papers or more (a large import's batches), its runs are built by ``workers`` processes
+    (one per core by default) and switched in here, in order, as each is ready: one merge
+    alone keeps one core busy.
     """
     remove_orphans(store, index_dir)
     done = 0
-    while True:
-        segments = listed(store)
-        runs = plan(segments, force=force)
-        if not runs:
-            return done
-        start, end = runs[0]
-        if progress is not None:
-            papers = sum(s.docs for s in segments[start:end])
-            progress(f"merging {end - start} index segments ({papers:,} papers)")
-        merge_run(store, index_dir, segments[start:end], first=start == 0)
-        done += 1
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    with contextlib.ExitStack() as stack:
+        pool = None
+        while True:
+            segments = listed(store)
+            runs = [(segments[start:end], start == 0) for start, end in plan(segments, force=force)]
+            if not runs:
+                return done
+            papers = sum(s.docs for run, _ in runs for s in run)
+            if pool is None and count > 1 and len(runs) > 1 and papers >= parallel_min_docs:
+                pool = stack.enter_context(_merge_pool(count))
+            if pool is None:
+                runs = runs[:1]
+            built = [pool.apply_async(build_run, (index_dir, *run)) for run in runs] if pool else []
+            try:
+                for number, (run, first) in enumerate(runs):
+                    if progress is not None:
+                        docs = sum(s.docs for s in run)
+                        progress(f"merging {len(run)} index segments ({docs:,} papers)")
+                    name, postings = built[number].get() if pool else build_run(index_dir, run, first)
+                    switch_run(store, index_dir, run, name, postings)
+                    done += 1
+            except BaseException:
+                if pool is not None:  # the runs still being built: stopped, their files removed
+                    pool.terminate()
+                    pool.join()
+                    remove_orphans(store, index_dir)
+                raise
+
+
+@contextlib.contextmanager
+def _merge_pool(workers: int) -> Iterator[multiprocessing.pool.Pool]:
+    """Worker processes for merges, started afresh (``spawn``): a child forked from an importer
+    would carry its memory. They end with this process (see ``prepare._worker_start``)."""
+    from papershelf.library.prepare import _worker_start  # noqa: PLC0415
+
+    pool = multiprocessing.get_context("spawn").Pool(
+        workers, initializer=_worker_start, initargs=(os.getpid(), False)
+    )
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()

@@ -150,11 +150,12 @@ def _keep_freed_memory(libc: Any) -> None:
     libc.mallopt(m_top_pad, 64 << 20)
 
 
-def _worker_start(parent: int) -> None:
+def _worker_start(parent: int, keep_freed: bool = True) -> None:
     """Worker start-up. Ctrl-C is the importing process's to handle. Should that process die
     (``kill -9``), its workers end at once and quietly, not with a ``BrokenPipeError`` traceback
     each when they hand in their chunk: on Linux the kernel kills them with their parent
-    (``PR_SET_PDEATHSIG``); elsewhere a watcher thread notices the parent is gone."""
+    (``PR_SET_PDEATHSIG``); elsewhere a watcher thread notices the parent is gone. Import
+    workers (``keep_freed``) also keep the memory a chunk frees for the next one."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
@@ -163,7 +164,8 @@ def _worker_start(parent: int) -> None:
             pr_set_pdeathsig = 1
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-            _keep_freed_memory(libc)
+            if keep_freed:
+                _keep_freed_memory(libc)
     if os.getppid() != parent:  # the parent died before the death signal was armed
         os._exit(0)
 

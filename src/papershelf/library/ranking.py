@@ -62,14 +62,15 @@ def _vocabulary(segment: Segment | SegmentData) -> Sequence[bytes]:
 def segment_written(
     index_dir: Path,
     name: str,
-    segment: SegmentData,
+    segment: SegmentData | None,
     fields: Mapping[str, SegmentData],
     replaces: Sequence[str] = (),
 ) -> None:
     """The hook of the library's writers (import, merge): an index segment ``name`` was just
     written (not yet committed). Its features are built from its postings in memory and cached;
-    for a merge (``replaces``: the segments merged), the saved matrix covers the merged segment
-    as it covered the old ones. Failing to write only costs a rebuild later."""
+    for a merge (``replaces``: the segments merged; ``segment`` may be None, the segment is read
+    from its files where the parts' features are missing), the saved matrix covers the merged
+    segment as it covered the old ones. Failing to write only costs a rebuild later."""
     directory = index_dir.parent / "rank"
     target = directory / "parts" / f"v{FEATURE_VERSION}-{name}"
     joined = False
@@ -80,8 +81,11 @@ def segment_written(
             joined = True
     with contextlib.suppress(OSError, ValueError):
         if not joined:  # a new segment, or a part's features are missing: from the postings
-            source = Segment(index_dir / name) if replaces else None
-            built = segment_rows(source, source.fields) if source else segment_rows(segment, fields)
+            if replaces or segment is None:
+                source = Segment(index_dir / name)
+                built = segment_rows(source, source.fields)
+            else:
+                built = segment_rows(segment, fields)
             built.save(target)
         if replaces:
             matrix_files.replace_sources(directory, list(replaces), name)

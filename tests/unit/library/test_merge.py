@@ -9,7 +9,7 @@ import pytest
 
 from library_helpers import arxiv_record, write_jsonl
 from papershelf.library.library import Library
-from papershelf.library.merge import FACTOR, MAX_MERGE_PARTS, Listed, plan
+from papershelf.library.merge import FACTOR, MAX_MERGE_PARTS, Listed, listed, merge_segments, plan
 
 PARTS = MAX_MERGE_PARTS
 
@@ -52,6 +52,38 @@ def test_due_merges_keep_answers_and_keep_segments_few(tmp_path: Path) -> None:
     assert len(after) < before
     assert answers(merged) == answers(plain)
     assert sorted(p.name for p in merged.index_dir.iterdir()) == sorted(n for n, _, _ in after)
+
+
+def test_the_runs_of_a_plan_built_by_worker_processes_keep_answers(tmp_path: Path) -> None:
+    """A large import's merges: the plan's runs are built two at a time by worker processes and
+    switched in by the writer, in order; every answer, the ranking features and the directory
+    listing are as after merging in the process."""
+    plain = Library(tmp_path / "plain")
+    grow(plain, tmp_path)
+    library = Library(tmp_path / "lib")
+    grow(library, tmp_path)
+    assert len(plan(listed(library.store))) >= 3  # several runs at once: the pool is used
+    done = merge_segments(library.store, library.index_dir, workers=2, parallel_min_docs=0)
+    assert done >= 3
+    after = [name for name, _, _ in library.store.segments()]
+    assert len(after) < FACTOR
+    assert answers(library) == answers(plain)
+    assert sorted(p.name for p in library.index_dir.iterdir()) == sorted(after)
+    features = {p.name.split("-", 1)[1] for p in (library.directory / "rank" / "parts").iterdir()}
+    assert set(after) <= features
+
+
+def test_a_failing_run_stops_the_merges_and_leaves_no_files(tmp_path: Path) -> None:
+    library = Library(tmp_path / "lib")
+    grow(library, tmp_path)
+    segments = listed(library.store)
+    start, _ = plan(segments)[1]
+    (library.index_dir / segments[start].name / "postings.npy").write_bytes(b"not an array")
+    with pytest.raises(ValueError, match="pickled"):  # numpy's word for a file that is no array
+        merge_segments(library.store, library.index_dir, workers=2, parallel_min_docs=0)
+    names = [name for name, _, _ in library.store.segments()]
+    assert sorted(p.name for p in library.index_dir.iterdir()) == sorted(names)
+    assert segments[start].name in names  # the broken run is not switched in
 
 
 def test_compact_makes_one_segment_without_voided_postings(tmp_path: Path) -> None:

@@ -44,6 +44,50 @@ def compact() -> subprocess.Popen[str]:
     )
 
 
+MERGE_IN_WORKERS = (
+    "from papershelf.library.library import Library; from papershelf.store.paths import library_dir; "
+    "from papershelf.library.merge import merge_segments; library = Library(library_dir()); "
+    "print(merge_segments(library.store, library.index_dir, workers=2, parallel_min_docs=0))"
+)
+
+
+def test_sigkill_while_workers_build_merges_leaves_the_same_answers(tmp_path: Path) -> None:
+    """The due merges of many segments, built by worker processes: SIGKILL of the writer at
+    random moments takes its workers with it (the pipes close) and leaves the answers as
+    before; the next writer removes what they had written."""
+    library = build(tmp_path)
+    expected = answers(library)
+    library.close()
+    rng = random.Random(7)
+    for _ in range(4):
+        process = subprocess.Popen(
+            [sys.executable, "-c", MERGE_IN_WORKERS],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(rng.uniform(0.3, 1.5))
+        process.send_signal(signal.SIGKILL)
+        out, err = process.communicate(timeout=60)  # EOF: the workers are gone too
+        print("merges finished before the kill" if out else "killed while merging")
+        assert "Traceback" not in err, err
+        reader = Library(library_dir(), readonly=True)
+        try:
+            assert answers(reader) == expected
+        finally:
+            reader.close()
+    finished = subprocess.run(
+        [sys.executable, "-c", MERGE_IN_WORKERS], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert finished.returncode == 0, finished.stderr
+    reader = Library(library_dir(), readonly=True)
+    names = [name for name, _, _ in reader.store.segments()]
+    assert sorted(names) == sorted(p.name for p in (library_dir() / "index").iterdir())  # no orphans left
+    assert len(names) < 24
+    assert answers(reader) == expected
+    reader.close()
+
+
 def test_sigkill_during_compact_leaves_the_same_answers(tmp_path: Path) -> None:
     library = build(tmp_path)
     expected = answers(library)
