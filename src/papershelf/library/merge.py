@@ -83,13 +83,15 @@ def plan(segments: Sequence[Listed], *, force: bool = False) -> list[tuple[int, 
     """Runs ``(start, end)`` (end exclusive) of adjacent segments to merge, oldest first.
 
     Due: ``FACTOR`` adjacent segments of one level. Forced: every adjacent run that fits under
-    :data:`MAX_MERGED_DOCS` (a library then has as few segments as that bound allows).
+    :data:`MAX_MERGED_DOCS` and :data:`MAX_MERGE_PARTS` (the merged runs are planned again
+    until nothing fits, so a library then has as few segments as the bound allows, and a
+    library of hundreds of batches is merged a few parts at a time, in bounded memory).
     """
     runs: list[tuple[int, int]] = []
     if force:
         start, total = 0, 0
         for i, segment in enumerate(segments):
-            if total and total + segment.docs > MAX_MERGED_DOCS:
+            if total and (total + segment.docs > MAX_MERGED_DOCS or i - start >= MAX_MERGE_PARTS):
                 if i - start > 1:
                     runs.append((start, i))
                 start, total = i, 0

@@ -138,6 +138,21 @@ def test_plan_merges_adjacent_segments_of_one_level(sizes: list[int], runs: list
     assert plan(segments) == runs
 
 
+@pytest.mark.parametrize(
+    ("sizes", "runs"),
+    [
+        ([40] * (2 * PARTS + 3), [(0, PARTS), (PARTS, 2 * PARTS), (2 * PARTS, 2 * PARTS + 3)]),
+        ([300_000, 300_000, 100_000], [(1, 3)]),
+        ([40], []),
+    ],
+)
+def test_a_forced_plan_takes_runs_of_at_most_the_part_cap(
+    sizes: list[int], runs: list[tuple[int, int]]
+) -> None:
+    segments = [Listed(i + 1, f"s{i}", docs, docs * 10) for i, docs in enumerate(sizes)]
+    assert plan(segments, force=True) == runs
+
+
 def test_segment_count_stays_logarithmic() -> None:
     segments: list[Listed] = []
     for day in range(1100):
