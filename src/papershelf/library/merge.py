@@ -82,22 +82,27 @@ def level(docs: int) -> int:
 def plan(segments: Sequence[Listed], *, force: bool = False) -> list[tuple[int, int]]:
     """Runs ``(start, end)`` (end exclusive) of adjacent segments to merge, oldest first.
 
-    Due: ``FACTOR`` adjacent segments of one level. Forced: every adjacent run that fits under
-    :data:`MAX_MERGED_DOCS` and :data:`MAX_MERGE_PARTS` (the merged runs are planned again
-    until nothing fits, so a library then has as few segments as the bound allows, and a
-    library of hundreds of batches is merged a few parts at a time, in bounded memory).
+    Due: ``FACTOR`` adjacent segments of one level. Forced: every adjacent group that fits
+    under :data:`MAX_MERGED_DOCS` (a library then has as few segments as that bound allows),
+    merged :data:`MAX_MERGE_PARTS` segments at a time: the merged parts of a group are planned
+    again into the same group (their papers add up to the same), until each group is one
+    segment. A library of hundreds of batches is so compacted in bounded memory.
     """
     runs: list[tuple[int, int]] = []
     if force:
-        start, total = 0, 0
+        groups, start, total = [], 0, 0
         for i, segment in enumerate(segments):
-            if total and (total + segment.docs > MAX_MERGED_DOCS or i - start >= MAX_MERGE_PARTS):
-                if i - start > 1:
-                    runs.append((start, i))
+            if total and total + segment.docs > MAX_MERGED_DOCS:
+                groups.append((start, i))
                 start, total = i, 0
             total += segment.docs
-        if len(segments) - start > 1:
-            runs.append((start, len(segments)))
+        groups.append((start, len(segments)))
+        for first, end in groups:
+            runs.extend(
+                (lo, min(lo + MAX_MERGE_PARTS, end))
+                for lo in range(first, end, MAX_MERGE_PARTS)
+                if min(lo + MAX_MERGE_PARTS, end) - lo > 1
+            )
         return runs
     i = 0
     while i + FACTOR <= len(segments):

@@ -153,6 +153,29 @@ def test_a_forced_plan_takes_runs_of_at_most_the_part_cap(
     assert plan(segments, force=True) == runs
 
 
+@pytest.mark.parametrize(
+    ("sizes", "final"),
+    [
+        ([5_000] * 200, [500_000, 500_000]),  # an unmerged 1M import
+        ([5_000] * 9, [45_000]),
+        ([300_000, 300_000, 100_000], [300_000, 400_000]),
+        ([40] * 3 + [499_990] + [40] * 20, [120, 499_990, 800]),
+    ],
+)
+def test_a_forced_compact_ends_with_as_few_segments_as_the_bound_allows(
+    sizes: list[int], final: list[int]
+) -> None:
+    """Planned again after each pass (as merge_segments does), the capped runs end where one
+    uncapped run per group would: the group boundaries do not move."""
+    segments = [Listed(i + 1, f"s{i}", docs, 0) for i, docs in enumerate(sizes)]
+    while runs := plan(segments, force=True):
+        for start, end in reversed(runs):
+            assert end - start <= MAX_MERGE_PARTS
+            merged = Listed(segments[start].id, "m", sum(s.docs for s in segments[start:end]), 0)
+            segments[start:end] = [merged]
+    assert [s.docs for s in segments] == final
+
+
 def test_segment_count_stays_logarithmic() -> None:
     segments: list[Listed] = []
     for day in range(1100):
