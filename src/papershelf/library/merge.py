@@ -98,11 +98,10 @@ def plan(segments: Sequence[Listed], *, force: bool = False) -> list[tuple[int, 
             total += segment.docs
         groups.append((start, len(segments)))
         for first, end in groups:
-            runs.extend(
-                (lo, min(lo + MAX_MERGE_PARTS, end))
-                for lo in range(first, end, MAX_MERGE_PARTS)
-                if min(lo + MAX_MERGE_PARTS, end) - lo > 1
-            )
+            for lo in range(first, end, MAX_MERGE_PARTS):
+                hi = min(lo + MAX_MERGE_PARTS, end)
+                if hi - lo > 1:
+                    runs.append((lo, hi))
         return runs
     i = 0
     while i + FACTOR <= len(segments):
