@@ -52,45 +52,32 @@ class PairData:
     code: npt.NDArray[np.uint16]
 
     @classmethod
-    def build(
-        cls,
-        ptr: Int64Array,
-        posts: tuple[Int64Array, Int64Array],
-        pairs: tuple[Int64Array, Int64Array, Int64Array],
-        entries: int,
-    ) -> PairData:
-        """From a segment's postings ``posts`` (rank, entry; sorted) and its adjacent word pairs
-        ``pairs`` (rank of the first word, rank of the next, entry)."""
-        post_rank, post_entry = posts
-        first, second, pair_entry = pairs
+    def build(cls, ptr: Int64Array, post_rank: Int64Array, pairs: tuple[Int64Array, Int64Array]) -> PairData:
+        """From a segment's postings (``post_rank``: the word of each; sorted) and its adjacent
+        word pairs ``pairs``: the posting of the first word's occurrence (in posting order) and
+        the rank of the next word."""
+        pair_post, pair_next = pairs
         size = ptr.size - 1
         if size <= CODES:
             coded = np.arange(size, dtype=np.uint32)
         else:
             coded = np.sort(np.argsort(-np.diff(ptr), kind="stable")[:CODES]).astype(np.uint32)
-        code_of = np.full(size, -1, dtype=np.int64)
+        code_of = np.full(size, -1, dtype=np.int32)
         code_of[coded] = np.arange(coded.size)
-        keep = (code_of[first] >= 0) & (code_of[second] >= 0)
-        # Each posting of a coded word once with NONE ("no pair"), and each pair: sorted by
-        # posting (rank, entry), then next code; the postings of coded words in their order.
+        next_code = code_of[pair_next]
+        keep = next_code >= 0
+        keep &= code_of[post_rank[pair_post]] >= 0
         coded_posts = np.flatnonzero(code_of[post_rank] >= 0)
-        shift = BITS + max(entries - 1, 1).bit_length()
-        key = distinct(
-            np.concatenate(
-                [
-                    (first[keep] << shift) | (pair_entry[keep] << BITS) | code_of[second[keep]],
-                    (post_rank[coded_posts] << shift) | (post_entry[coded_posts] << BITS) | NONE,
-                ]
-            )
-        )
-        # The keys are sorted by posting, so each posting's entries are a run (its NONE last):
-        # keep the pairs, and NONE where it is the posting's only entry.
-        start = np.ones(key.size, dtype=np.bool_)
-        np.not_equal(key[1:] >> BITS, key[:-1] >> BITS, out=start[1:])
-        code = (key & MASK).astype(np.uint16)
-        keep = (code != NONE) | start
-        group = np.cumsum(start) - 1
-        return cls(coded, coded_posts.astype(np.uint32)[group[keep]], code[keep])
+        # Each pair, and each posting of a coded word once with NONE ("no pair"), by posting
+        # then next code: two runs already in posting order, for a stable sort to merge.
+        key = np.empty(int(keep.sum()) + coded_posts.size, dtype=np.int64)
+        pairs_end = key.size - coded_posts.size
+        np.left_shift(pair_post[keep], BITS, out=key[:pairs_end])
+        key[:pairs_end] |= next_code[keep]
+        np.left_shift(coded_posts, BITS, out=key[pairs_end:])
+        key[pairs_end:] |= NONE
+        del next_code, keep, coded_posts
+        return cls._from_keys(coded, distinct(key, runs=True))
 
     @classmethod
     def _from_keys(cls, coded: npt.NDArray[np.uint32], key: Int64Array) -> PairData:
@@ -209,6 +196,14 @@ class MergedPairs:
         self.words = candidates.astype(np.uint32)
         self.code_of = np.full(size, -1, dtype=np.int64)
         self.code_of[self.words] = np.arange(self.words.size)
+        # Per part, the merged code of each of its codes (NONE for a word the merge does not
+        # code), and NONE for NONE.
+        self.merged_codes: dict[int, Int64Array] = {}
+        for part in parts:
+            table = np.full(NONE + 1, NONE, dtype=np.int64)
+            table[: part.pairs.words.size] = self.code_of[part.mapped[part.pairs.words]]
+            table[table < 0] = NONE
+            self.merged_codes[part.number] = table
 
     def write(self, directory: Path, ptr: Int64Array) -> None:
         per_word = np.zeros(ptr.size - 1, dtype=np.int64)
@@ -260,6 +255,11 @@ class MergedPairs:
             pairs = part.pairs
             c_lo, c_hi = pairs.codes(r_lo, r_hi)
             posts = pairs.postings_of(pairs.words[c_lo:c_hi].astype(np.int64)) - p_lo
+            # Where each posting of the part's coded words goes: -1 for a voided paper or a
+            # word the merge does not code (its entries are dropped).
+            target_of = destination[posts]
+            target_of[self.code_of[word[posts] + lo] < 0] = -1
+            merged_code = self.merged_codes[part.number]
             start, stop_all, groups = int(pairs.ptr[c_lo]), int(pairs.ptr[c_hi]), 0
             while start < stop_all:
                 entries = part.entries.read(start, min(start + BLOCK, stop_all)).astype(np.uint16)
@@ -270,16 +270,9 @@ class MergedPairs:
                 start += entries.size
                 group = groups + np.cumsum(entries >> 15, dtype=np.int64) - 1
                 groups = int(group[-1]) + 1
-                post = posts[group]
-                code = entries & np.uint16(MASK)
-                first = self.code_of[word[post] + lo]
-                target = destination[post]
-                real = code != NONE
-                following = np.full(code.size, NONE, dtype=np.int64)
-                following[real] = self.code_of[part.mapped[pairs.words[code[real]]]]
-                following[following < 0] = NONE
-                use = (first >= 0) & (target >= 0)
-                keys.append((target[use] << BITS) | following[use])
+                target = target_of[group]
+                use = target >= 0
+                keys.append((target[use] << BITS) | merged_code[entries[use] & np.uint16(MASK)])
                 if hi - lo == 1:  # one word: the parts' pieces come in merged order
                     yield self._piece(keys)
                     keys = []
@@ -287,5 +280,5 @@ class MergedPairs:
             yield self._piece(keys)
 
     def _piece(self, keys: list[Int64Array]) -> tuple[Int64Array, npt.NDArray[np.uint16]]:
-        merged = PairData._from_keys(self.words, distinct(np.concatenate(keys)))
+        merged = PairData._from_keys(self.words, distinct(np.concatenate(keys), runs=True))
         return merged.post.astype(np.int64), merged.code

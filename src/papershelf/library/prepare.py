@@ -40,22 +40,22 @@ def _segments(entries: list[tuple[int, Paper]]) -> tuple[SegmentData, dict[str, 
     positions = np.asarray([position for position, _ in entries], dtype=np.int64)
     tokens = tokenise([paper for _, paper in entries])
     count = max(len(entries), 1)
-    rank, entry, counts = counted_postings(tokens.rank, tokens.entry, count)
-    ptr = csr(rank, len(tokens.vocab))
-    same = tokens.text[1:] == tokens.text[:-1]
-    following = (
-        tokens.rank[:-1][same].astype(np.int64),
-        tokens.rank[1:][same].astype(np.int64),
-        tokens.entry[:-1][same].astype(np.int64),
-    )
-    pairs = PairData.build(ptr, (rank, entry), following, count)
-    segment = SegmentData(tokens.vocab, ptr, positions[entry].astype(np.uint32), pairs, counts)
+    posts, order, posting = counted_postings(tokens.rank, tokens.entry, count)
+    ptr = csr(posts.rank, len(tokens.vocab))
+    # The pairs (a word, the next in the same text), taken in the postings' order.
+    followed = np.zeros(tokens.rank.size, dtype=np.bool_)
+    np.equal(tokens.text[1:], tokens.text[:-1], out=followed[:-1])
+    paired = followed[order]
+    following = (posting[paired], tokens.rank[order[paired] + 1].astype(np.int64))
+    del order, posting, followed, paired  # (a worker's peak memory is in the pairs' build)
+    pairs = PairData.build(ptr, posts.rank, following)
+    segment = SegmentData(tokens.vocab, ptr, positions[posts.entry].astype(np.uint32), pairs, posts.counts)
     fields = {}
     for name, kind in (("title", TITLE), ("author", PEOPLE)):
         vocab, ranks = subset(tokens.vocab, tokens.rank, tokens.kind == kind)
-        rank, entry, counts = counted_postings(ranks, tokens.entry[tokens.kind == kind], count)
+        field, _, _ = counted_postings(ranks, tokens.entry[tokens.kind == kind], count)
         fields[name] = SegmentData(
-            vocab, csr(rank, len(vocab)), positions[entry].astype(np.uint32), None, counts
+            vocab, csr(field.rank, len(vocab)), positions[field.entry].astype(np.uint32), None, field.counts
         )
     return segment, fields
 

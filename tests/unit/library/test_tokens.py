@@ -1,13 +1,28 @@
 """The vectorised tokeniser finds exactly the words of :func:`papershelf.text.words`, text by
-text, and the fast title key equals the word-by-word one."""
+text, and the fast title key equals the word-by-word one; the radix orders, postings and word
+pairs built from the tokens equal plain Python ones."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from papershelf.library.tokens import ABSTRACT, EXTRA, PEOPLE, TITLE, tokenise
+from papershelf.library import pairs
+from papershelf.library.pairs import PairData
+from papershelf.library.tokens import (
+    ABSTRACT,
+    EXTRA,
+    PEOPLE,
+    TITLE,
+    counted_postings,
+    csr,
+    stable_order,
+    tokenise,
+)
 from papershelf.model import Paper, title_key
 from papershelf.text import words
 
@@ -54,3 +69,72 @@ def test_tokens_are_the_words_of_each_text(chunk: list[Paper]) -> None:
 def test_fast_title_key_equals_the_word_by_word_key(title: str) -> None:
     folded = ("".join(words(part)) for part in title.split())
     assert title_key(title) == "title:" + " ".join(part for part in folded if part)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.integers(0, (1 << 33) - 1), max_size=60),
+    bits=st.sampled_from([1, 8, 16, 17, 33]),
+)
+def test_stable_order_is_a_stable_sort(values: list[int], bits: int) -> None:
+    array = np.asarray([v & ((1 << bits) - 1) for v in values], dtype=np.int64)
+    assert stable_order(array, 1 << bits).tolist() == np.argsort(array, kind="stable").tolist()
+
+
+tokens_lists = st.lists(st.tuples(st.integers(0, 70_000), st.integers(0, 9)), max_size=80)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tokens=tokens_lists, in_entry_order=st.booleans())
+def test_counted_postings_count_each_word_of_each_entry(
+    tokens: list[tuple[int, int]], in_entry_order: bool
+) -> None:
+    if in_entry_order:
+        tokens = sorted(tokens, key=lambda token: token[1])
+    rank = np.asarray([r for r, _ in tokens], dtype=np.uint32)
+    entry = np.asarray([e for _, e in tokens], dtype=np.int32)
+    posts, order, posting = counted_postings(rank, entry, 10)
+    counted = Counter(tokens)
+    assert list(zip(posts.rank.tolist(), posts.entry.tolist(), strict=True)) == sorted(counted)
+    assert posts.counts.tolist() == [min(counted[key], 255) for key in sorted(counted)]
+    assert order.tolist() == sorted(range(len(tokens)), key=lambda i: tokens[i])  # stable
+    for i, p in zip(order.tolist(), posting.tolist(), strict=True):
+        assert (posts.rank[p], posts.entry[p]) == tokens[i]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chunk=st.lists(st.lists(st.integers(0, 40), max_size=12), max_size=8), codes=st.integers(1, 45))
+def test_pairs_are_each_postings_distinct_next_words(
+    chunk: list[list[int]], codes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each text a list of word ranks (text ``t`` of entry ``t // 2``); with ``codes`` coded
+    words at most (the most frequent), as :data:`papershelf.library.pairs.CODES` caps them."""
+    monkeypatch.setattr(pairs, "CODES", codes)
+    rank = np.asarray([r for text in chunk for r in text], dtype=np.uint32)
+    text = np.asarray([t for t, words in enumerate(chunk) for _ in words], dtype=np.int32)
+    entry = text // 2
+    posts, order, posting = counted_postings(rank, entry, 4)
+    size = int(rank.max()) + 1 if rank.size else 0
+    ptr = csr(posts.rank, size)
+    followed = np.zeros(rank.size, dtype=np.bool_)
+    followed[:-1] = text[1:] == text[:-1]
+    paired = followed[order]
+    built = PairData.build(ptr, posts.rank, (posting[paired], rank[order[paired] + 1].astype(np.int64)))
+    frequency = np.diff(ptr)
+    coded = sorted(sorted(range(size), key=lambda w: -frequency[w])[:codes]) if size > codes else range(size)
+    assert built.words.tolist() == list(coded)
+    code_of = {word: code for code, word in enumerate(coded)}
+    postings = list(zip(posts.rank.tolist(), posts.entry.tolist(), strict=True))
+    expected = []
+    for number, (word, owner) in enumerate(postings):
+        if word not in code_of:
+            continue
+        following = {
+            code_of[words[i + 1]]
+            for t, words in enumerate(chunk)
+            if t // 2 == owner
+            for i in range(len(words) - 1)
+            if words[i] == word and words[i + 1] in code_of
+        }
+        expected += [(number, c) for c in sorted(following)] or [(number, pairs.NONE)]
+    assert list(zip(built.post.tolist(), built.code.tolist(), strict=True)) == expected
