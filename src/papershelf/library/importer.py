@@ -39,9 +39,9 @@ from papershelf.library.prepare import (
     _worker_start,
     gc_paused,
     is_arxiv_snapshot,
-    prepare_lines,
+    prepare_block,
     prepare_papers,
-    read_chunks,
+    read_blocks,
 )
 from papershelf.library.ranking import segment_written
 from papershelf.library.rows import INSERT, UPDATE, digest, paper_to_row, row_to_paper
@@ -176,10 +176,7 @@ class Importer:
             first = next((line for line in handle if line.strip()), b"")
             arxiv = is_arxiv_snapshot(first.decode("utf-8", "replace").lstrip("\ufeff"))
             handle.seek(0)
-            jobs = (
-                ((lines, source, arxiv, size), errors)
-                for lines, errors, size in read_chunks(handle, source, chunk_size)
-            )
+            jobs = ((block, first, source, arxiv) for block, first in read_blocks(handle, chunk_size))
             size = path.stat().st_size
             workers = workers if workers is not None else (os.cpu_count() or 1)
             parallel = workers > 1 and size >= parallel_min_bytes
@@ -191,20 +188,16 @@ class Importer:
                         workers, initializer=_worker_start, initargs=(os.getpid(),)
                     )
                     # A bounded window of chunks in flight keeps memory flat whatever the file size.
-                    window: deque[tuple[AsyncResult[Prepared], list[SourceError]]] = deque()
-                    for job, errors in jobs:
-                        window.append((pool.apply_async(prepare_lines, (job,)), errors))
+                    window: deque[AsyncResult[Prepared]] = deque()
+                    for job in jobs:
+                        window.append(pool.apply_async(prepare_block, (job,)))
                         if len(window) > workers:
-                            self._finish(window.popleft(), report, progress)
+                            self._finish(window.popleft().get(), report, progress)
                     while window:
-                        self._finish(window.popleft(), report, progress)
+                        self._finish(window.popleft().get(), report, progress)
                 else:
-                    for job, errors in jobs:
-                        prepared = prepare_lines(job)
-                        prepared.errors[:0] = errors
-                        self.commit(prepared, report)
-                        if progress:
-                            progress(prepared.lines, prepared.size)
+                    for job in jobs:
+                        self._finish(prepare_block(job), report, progress)
             except KeyboardInterrupt:
                 report.interrupted = True
             finally:
@@ -214,15 +207,7 @@ class Importer:
         report.seconds = time.perf_counter() - start
         return report
 
-    def _finish(
-        self,
-        pending: tuple[AsyncResult[Prepared], list[SourceError]],
-        report: ImportReport,
-        progress: Progress | None,
-    ) -> None:
-        result, errors = pending
-        prepared = result.get()
-        prepared.errors[:0] = errors
+    def _finish(self, prepared: Prepared, report: ImportReport, progress: Progress | None) -> None:
         self.commit(prepared, report)
         if progress:
             progress(prepared.lines, prepared.size)

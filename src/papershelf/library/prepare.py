@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import orjson
@@ -129,13 +129,16 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def prepare_lines(job: tuple[list[tuple[int, str]], str, bool, int]) -> Prepared:
-    """Worker entry point: (numbered lines, source name, arXiv format?, bytes) -> Prepared."""
-    lines, source, arxiv, size = job
+def prepare_block(job: tuple[bytes, int, str, bool]) -> Prepared:
+    """Worker entry point: (a block of whole lines, the number of its first line, source name,
+    arXiv format?) -> Prepared."""
+    block, first, source, arxiv = job
     with gc_paused():
+        lines, errors = block_lines(block, first, source)
         prepared = prepare_papers(_parse_lines(lines, source, arxiv))
+    prepared.errors[:0] = errors
     prepared.lines = len(lines)
-    prepared.size = size
+    prepared.size = len(block)
     return prepared
 
 
@@ -180,27 +183,62 @@ def _worker_start(parent: int, keep_freed: bool = True) -> None:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def read_chunks(
-    handle: Iterable[bytes], source: str, chunk_size: int = CHUNK_SIZE
-) -> Iterator[tuple[list[tuple[int, str]], list[SourceError], int]]:
-    """Numbered non-blank lines of a binary JSON Lines stream, in chunks; undecodable lines as errors."""
+READ_BYTES = 1 << 22  # read at a time while cutting blocks
+_BOM = b"\xef\xbb\xbf"
+_BLANK = " \t\n\r\x0b\x0c"  # what bytes.strip() strips: a line of only these is blank
+
+
+def read_blocks(handle: BinaryIO, chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[bytes, int]]:
+    """A binary JSON Lines stream cut into blocks of ``chunk_size`` lines (the last may have
+    fewer), each with the number of its first line. Only the line ends are looked for here
+    (the importing process reads the whole file); :func:`block_lines` splits and decodes a
+    block where it is prepared, in a worker."""
+    pieces: list[bytes] = []
+    lines, number = 0, 1
+    for read in iter(lambda: handle.read(READ_BYTES), b""):
+        data = read
+        while True:
+            count = data.count(b"\n")
+            if lines + count < chunk_size:
+                pieces.append(data)
+                lines += count
+                break
+            end = -1
+            for _ in range(chunk_size - lines):
+                end = data.index(b"\n", end + 1)
+            pieces.append(data[: end + 1])
+            yield b"".join(pieces), number
+            pieces, lines, number = [], 0, number + chunk_size
+            data = data[end + 1 :]
+    if any(pieces):
+        yield b"".join(pieces), number
+
+
+def block_lines(block: bytes, first: int, source: str) -> tuple[list[tuple[int, str]], list[SourceError]]:
+    """The numbered non-blank lines of a block (``first``: the number of its first line), and
+    its lines that are not UTF-8 as errors. A byte-order mark opening the file is dropped."""
+    if first == 1 and block.startswith(_BOM):
+        block = block[len(_BOM) :]
+    try:
+        texts = block.decode("utf-8").split("\n")
+    except UnicodeDecodeError:  # only then line by line, to name the lines
+        return _lines_one_by_one(block, first, source)
+    return [(number, text) for number, text in enumerate(texts, start=first) if text.strip(_BLANK)], []
+
+
+def _lines_one_by_one(
+    block: bytes, first: int, source: str
+) -> tuple[list[tuple[int, str]], list[SourceError]]:
     lines: list[tuple[int, str]] = []
     errors: list[SourceError] = []
-    size = 0
-    for number, raw in enumerate(handle, start=1):
-        size += len(raw)
-        data = raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw
-        if not data.strip():
+    for number, raw in enumerate(block.split(b"\n"), start=first):
+        if not raw.strip():
             continue
         try:
-            lines.append((number, data.decode("utf-8")))
+            lines.append((number, raw.decode("utf-8")))
         except UnicodeDecodeError:
             errors.append(SourceError(source, "not UTF-8 text", number))
-        if len(lines) >= chunk_size:
-            yield lines, errors, size
-            lines, errors, size = [], [], 0
-    if lines or errors or size:
-        yield lines, errors, size
+    return lines, errors
 
 
 def is_arxiv_snapshot(first_line: str) -> bool:
