@@ -1,7 +1,9 @@
-"""Preparing import chunks: parse, clean, key, digest and index words of a chunk of records.
+"""Preparing import chunks: split a block of the file into lines, then parse, clean, key,
+digest and index words of its records.
 
 Pure CPU work on its own input, so it runs in worker processes for large files (see
-:mod:`papershelf.library.importer`, which commits the prepared chunks in input order).
+:mod:`papershelf.library.importer`, which cuts the file into blocks of lines and commits the
+prepared chunks in input order).
 """
 
 from __future__ import annotations
