@@ -141,11 +141,12 @@ def stable_order(values: npt.NDArray[np.integer], bound: int) -> Int64Array:
     A radix sort, 16 bits a pass from the lowest (numpy's stable sort of 16-bit integers is a
     radix sort): a chunk's ranks and entries take one pass each, several times faster than
     sorting 64-bit keys that pack them."""
-    order = np.arange(values.size, dtype=np.int64)
+    order: Int64Array | None = None
     shift = 0
     while True:
-        digit = ((values[order] >> shift) & 0xFFFF).astype(np.uint16)
-        order = order[np.argsort(digit, kind="stable")]
+        digit = (((values if order is None else values[order]) >> shift) & 0xFFFF).astype(np.uint16)
+        step = np.argsort(digit, kind="stable")
+        order = step if order is None else order[step]
         shift += 16
         if bound <= 1 << shift:
             return order
