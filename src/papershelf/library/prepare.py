@@ -186,33 +186,43 @@ def _worker_start(parent: int, keep_freed: bool = True) -> None:
 
 
 READ_BYTES = 1 << 22  # read at a time while cutting blocks
+BLOCK_BYTES = 64 << 20  # a block of long lines ends at the first line end past this size
 _BOM = b"\xef\xbb\xbf"
 _BLANK = " \t\n\r\x0b\x0c"  # what bytes.strip() strips: a line of only these is blank
 
 
 def read_blocks(handle: BinaryIO, chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[bytes, int]]:
-    """A binary JSON Lines stream cut into blocks of ``chunk_size`` lines (the last may have
-    fewer), each with the number of its first line. Only the line ends are looked for here
-    (the importing process reads the whole file); :func:`block_lines` splits and decodes a
-    block where it is prepared, in a worker."""
+    """A binary JSON Lines stream cut into blocks of ``chunk_size`` lines (fewer in the last,
+    and where the lines are so long that a block would pass :data:`BLOCK_BYTES`), each with the
+    number of its first line. Only the line ends are looked for here (the importing process
+    reads the whole file); :func:`block_lines` splits and decodes a block where it is
+    prepared, in a worker."""
     pieces: list[bytes] = []
-    lines, number = 0, 1
+    lines, size, number = 0, 0, 1
     for read in iter(lambda: handle.read(READ_BYTES), b""):
         data = read
-        while True:
+        while data:
             count = data.count(b"\n")
-            if lines + count < chunk_size:
+            ends = []
+            if lines + count >= chunk_size:  # the chunk_size-th line end
+                end = -1
+                for _ in range(chunk_size - lines):
+                    end = data.index(b"\n", end + 1)
+                ends.append(end)
+            if size + len(data) >= BLOCK_BYTES:  # the first line end past BLOCK_BYTES
+                end = data.find(b"\n", max(BLOCK_BYTES - size - 1, 0))
+                ends += [end] if end >= 0 else []
+            if not ends:
                 pieces.append(data)
-                lines += count
+                lines, size = lines + count, size + len(data)
                 break
-            end = -1
-            for _ in range(chunk_size - lines):
-                end = data.index(b"\n", end + 1)
+            end = min(ends)
             pieces.append(data[: end + 1])
             yield b"".join(pieces), number
-            pieces, lines, number = [], 0, number + chunk_size
+            number += lines + data.count(b"\n", 0, end + 1)
+            pieces, lines, size = [], 0, 0
             data = data[end + 1 :]
-    if any(pieces):
+    if pieces:
         yield b"".join(pieces), number
 
 

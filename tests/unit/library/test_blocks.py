@@ -60,16 +60,37 @@ def in_blocks(data: bytes, chunk_size: int) -> tuple[list[tuple[int, str]], list
     return lines, [(error.line or 0, error.reason) for error in errors], sizes
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=files, chunk_size=st.integers(1, 6), read_bytes=st.sampled_from([1, 3, 7, 64, 1 << 22]))
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=files,
+    chunk_size=st.integers(1, 6),
+    read_bytes=st.sampled_from([1, 3, 7, 64, 1 << 22]),
+    block_bytes=st.sampled_from([1, 10, 40, 64 << 20]),
+)
 def test_blocks_give_the_lines_of_reading_line_by_line(
-    data: bytes, chunk_size: int, read_bytes: int, monkeypatch: pytest.MonkeyPatch
+    data: bytes, chunk_size: int, read_bytes: int, block_bytes: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(prepare, "READ_BYTES", read_bytes)
+    monkeypatch.setattr(prepare, "BLOCK_BYTES", block_bytes)
     lines, errors, sizes = in_blocks(data, chunk_size)
     assert (lines, errors) == line_by_line(data)
-    assert b"".join(block for block, _ in read_blocks(io.BytesIO(data), chunk_size)) == data
-    assert all(size == chunk_size for size in sizes[:-1])  # whole blocks of lines but the last
+    blocks = [block for block, _ in read_blocks(io.BytesIO(data), chunk_size)]
+    assert b"".join(blocks) == data
+    assert all(blocks)
+    for block, size in zip(blocks[:-1], sizes[:-1], strict=True):  # whole lines; the last may not end
+        assert block.endswith(b"\n")
+        # chunk_size lines, or fewer where the block has just passed BLOCK_BYTES: the block
+        # ends at the first line end at or past it
+        assert size == chunk_size or len(block) >= block_bytes
+        assert block.rfind(b"\n", 0, len(block) - 1) + 1 < block_bytes
+
+
+def test_a_file_of_long_lines_is_cut_into_blocks_of_bounded_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prepare, "BLOCK_BYTES", 1000)
+    line = b'{"abstract": "%s"}\n' % (b"x" * 290)  # 307 bytes: the fourth line passes 1,000
+    blocks = list(read_blocks(io.BytesIO(line * 20), 5_000))
+    assert [first for _, first in blocks] == [1, 5, 9, 13, 17]
+    assert all(block == line * 4 for block, _ in blocks)
 
 
 def test_a_block_has_the_number_of_its_first_line() -> None:
