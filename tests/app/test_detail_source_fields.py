@@ -1,8 +1,9 @@
 """The detail pane shows what the sources now keep: venue, listing type, DOI, the project page,
-GitHub stars, Hugging Face's keywords and its AI summary (marked as machine-written)."""
+GitHub stars, Hugging Face's organisation, keywords and AI summary (marked as machine-written)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from helpers import list_lines, make_app, settle
@@ -25,6 +26,8 @@ async def test_hf_paper_shows_ai_summary_marked_stars_project_and_keywords() -> 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         meta, abstract = meta_and_abstract(app)
+        assert meta.startswith("Marco Garosi, Matteo Farina")
+        assert "organisation: Multimedia and Human Understanding Group" in meta
         assert "code: https://github.com/marco-garosi/CIRCLE (★ 9)" in meta
         assert "project page: https://circle-lmm.github.io/" in meta
         assert "AI keywords: Vision-Language Models, Large Multimodal Models" in meta
@@ -58,3 +61,13 @@ async def test_a_year_only_bibtex_date_is_shown_as_the_year() -> None:
         assert "2016 · ▲ 0 upvotes" in meta
         assert "venue: IEEE Trans. on Circuits and Systems" in meta
         assert " 2016 " in list_lines(app)[0]
+
+
+async def test_the_organisation_is_the_byline_of_a_paper_without_authors() -> None:
+    paper = parse_hf_api((FIXTURES / "hf_daily_papers_2026.json").read_bytes()).papers[0]
+    app = make_app([replace(paper, authors=())])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        meta, _ = meta_and_abstract(app)
+        assert meta.startswith("Multimedia and Human Understanding Group\n")
+        assert "organisation:" not in meta

@@ -70,6 +70,8 @@ def _meta(
     lines.append(" · ".join(facts), "dim")
     stars = f" (★ {paper.github_stars})" if paper.github and paper.github_stars is not None else ""
     for label, value in (
+        # (with no authors, the byline is the organisation)
+        ("organisation", paper.organization if paper.authors else None),
         ("venue", paper.venue or (citations.venue if citations is not None else None)),
         ("arXiv listing", paper.announce_label),
         ("categories", " ".join(paper.categories)),
