@@ -81,3 +81,50 @@ def test_list_prints_matching_papers_for_scripts(sample_path: Path) -> None:
     assert [json.loads(line)["upvotes"] for line in lines] == [4, 4, 3]  # InfiMM, MiniMax, POA
     starred = json.loads(run("list", "--starred", "--format", "json").stdout)
     assert [p["title"][:4] for p in starred] == ["UNIT"]
+
+
+def test_add_reads_standard_input_and_pipes_once(tmp_path: Path) -> None:
+    records = [arxiv_record(i, f"Paper {i}", "x") for i in range(40)]
+    snapshot = write_jsonl(tmp_path / "snap.jsonl", [*records[:20], "{oops", *records[20:]])
+    data = snapshot.read_bytes()
+    piped = subprocess.run(
+        [SCRIPT, "add", "-"], input=data, capture_output=True, timeout=120, env=os.environ.copy(), check=False
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.decode().startswith(
+        "papershelf: <stdin>: 40 new, 0 updated, 0 unchanged, 1 malformed"
+    )
+    assert "papershelf: <stdin>:21: invalid JSON" in piped.stderr.decode()
+    # /dev/stdin that is a pipe (not a file): read once, nothing lost to a first look
+    shell = f"cat {snapshot} | {SCRIPT} add /dev/stdin"
+    again = subprocess.run(shell, shell=True, capture_output=True, text=True, timeout=120, check=False)
+    assert again.returncode == 0, again.stderr
+    assert "0 new, 0 updated, 40 unchanged, 1 malformed" in again.stdout
+    assert "Traceback" not in again.stderr
+    collection = open_library()
+    assert isinstance(collection, LibraryCollection)
+    assert len(collection) == 40
+
+
+def test_add_reads_a_piped_bibtex_file_and_says_what_is_not_text() -> None:
+    bibtex = Path(__file__).parents[1] / "fixtures" / "jabref_authors.bib"
+    piped = subprocess.run(
+        [SCRIPT, "add", "-"],
+        input=bibtex.read_bytes(),
+        capture_output=True,
+        timeout=120,
+        env=os.environ.copy(),
+        check=False,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert " new, 0 updated" in piped.stdout.decode()
+    bad = subprocess.run(
+        [SCRIPT, "add", "-"],
+        input=b"x\xff\n",
+        capture_output=True,
+        timeout=120,
+        env=os.environ.copy(),
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.decode().strip() == "papershelf: <stdin>:1: not UTF-8 text"

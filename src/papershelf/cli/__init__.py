@@ -75,7 +75,8 @@ def build_add_parser() -> argparse.ArgumentParser:
             "list twice adds nothing; a newer record of a known paper updates its fields and "
             "keeps its reading state). JSON Lines files, including the arXiv metadata snapshot, "
             "are streamed: memory stays flat, and malformed lines are counted and reported, not "
-            "fatal. Ctrl-C keeps every batch committed so far."
+            "fatal. Ctrl-C keeps every batch committed so far. A FILE of - is standard input, "
+            "and a pipe is read once as it comes (zcat snapshot.json.gz | papershelf add -)."
         ),
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")

@@ -15,18 +15,17 @@ loses at most the chunk in progress, and the library stays consistent.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
+import itertools
 import os
 import shutil
 import signal
 import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -36,11 +35,11 @@ from papershelf.library.prepare import (
     Prepared,
     Record,
     _segments,
-    _worker_start,
+    first_nonblank_line,
     gc_paused,
     is_arxiv_snapshot,
-    prepare_block,
     prepare_papers,
+    prepared_in_order,
     read_blocks,
 )
 from papershelf.library.ranking import segment_written
@@ -162,55 +161,69 @@ class Importer:
         chunk_size: int = CHUNK_SIZE,
         parallel_min_bytes: int = PARALLEL_MIN_BYTES,
     ) -> ImportReport:
-        """Stream a JSON Lines file (papershelf's or the arXiv snapshot) into the library.
+        """Stream a JSON Lines file (papershelf's or the arXiv snapshot) into the library."""
+        with reading(path):
+            handle = path.open("rb")
+            size = path.stat().st_size if path.is_file() else None
+        with handle:
+            return self.import_stream(
+                handle,
+                str(path),
+                progress,
+                size=size,
+                workers=workers,
+                chunk_size=chunk_size,
+                parallel_min_bytes=parallel_min_bytes,
+            )
 
-        Memory stays flat: at most a few chunks are in flight. Large files are prepared by
+    def import_stream(
+        self,
+        handle: BinaryIO,
+        source: str,
+        progress: Progress | None = None,
+        *,
+        size: int | None = None,
+        workers: int | None = None,
+        chunk_size: int = CHUNK_SIZE,
+        parallel_min_bytes: int = PARALLEL_MIN_BYTES,
+    ) -> ImportReport:
+        """Stream JSON Lines from ``handle`` (a file or a pipe: read once, front to back) into
+        the library; ``source`` names it in errors, ``size`` is its length when known.
+
+        Memory stays flat: at most a few chunks are in flight. Large input (``size`` at least
+        ``parallel_min_bytes``, or of unknown size and more than one chunk) is prepared by
         worker processes (one per core by default).
         """
         report = ImportReport()
         start = time.perf_counter()
-        source = str(path)
-        with reading(path):
-            handle = path.open("rb")
-        with handle, contextlib.ExitStack() as stack:
-            first = next((line for line in handle if line.strip()), b"")
+        with contextlib.ExitStack() as stack:
+            blocks = read_blocks(handle, chunk_size)
+            # The format is the first record's: look at blocks until one has a line that is not blank.
+            peeked: list[tuple[bytes, int]] = []
+            first = b""
+            for block in blocks:
+                peeked.append(block)
+                first = first_nonblank_line(block[0])
+                if first:
+                    break
+            if size is None and len(peeked) == 1:
+                peeked.extend(itertools.islice(blocks, 1))  # a second chunk: large enough for workers
             arxiv = is_arxiv_snapshot(first.decode("utf-8", "replace").lstrip("\ufeff"))
-            handle.seek(0)
-            jobs = ((block, first, source, arxiv) for block, first in read_blocks(handle, chunk_size))
-            size = path.stat().st_size
+            jobs = ((block, number, source, arxiv) for block, number in itertools.chain(peeked, blocks))
             workers = workers if workers is not None else (os.cpu_count() or 1)
-            parallel = workers > 1 and size >= parallel_min_bytes
-            pool = None
+            large = size >= parallel_min_bytes if size is not None else len(peeked) > 1
+            if workers > 1 and large:
+                stack.enter_context(self.store.bulk_writes())
             try:
-                if parallel:
-                    stack.enter_context(self.store.bulk_writes())
-                    pool = multiprocessing.get_context("fork").Pool(
-                        workers, initializer=_worker_start, initargs=(os.getpid(),)
-                    )
-                    # A bounded window of chunks in flight keeps memory flat whatever the file size.
-                    window: deque[AsyncResult[Prepared]] = deque()
-                    for job in jobs:
-                        window.append(pool.apply_async(prepare_block, (job,)))
-                        if len(window) > workers:
-                            self._finish(window.popleft().get(), report, progress)
-                    while window:
-                        self._finish(window.popleft().get(), report, progress)
-                else:
-                    for job in jobs:
-                        self._finish(prepare_block(job), report, progress)
+                with contextlib.closing(prepared_in_order(jobs, workers if large else 1)) as chunks:
+                    for chunk in chunks:
+                        self.commit(chunk, report)
+                        if progress:
+                            progress(chunk.lines, chunk.size)
             except KeyboardInterrupt:
                 report.interrupted = True
-            finally:
-                if pool is not None:
-                    pool.terminate()
-                    pool.join()
         report.seconds = time.perf_counter() - start
         return report
-
-    def _finish(self, prepared: Prepared, report: ImportReport, progress: Progress | None) -> None:
-        self.commit(prepared, report)
-        if progress:
-            progress(prepared.lines, prepared.size)
 
     def commit(self, prepared: Prepared, report: ImportReport) -> None:
         """Decide new / updated / unchanged for a prepared chunk and write it in one transaction."""

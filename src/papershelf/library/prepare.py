@@ -11,13 +11,16 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -182,6 +185,32 @@ def _worker_start(parent: int, keep_freed: bool = True) -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
+def prepared_in_order(
+    jobs: Iterable[tuple[bytes, int, str, bool]], workers: int
+) -> Generator[Prepared, None, None]:
+    """The jobs (see :func:`prepare_block`) prepared, in input order: by ``workers`` worker
+    processes when more than one, a bounded window of chunks in flight (memory stays flat
+    whatever the file size); else in this process. Close it to stop the workers."""
+    if workers <= 1:
+        for job in jobs:
+            yield prepare_block(job)
+        return
+    pool = multiprocessing.get_context("fork").Pool(
+        workers, initializer=_worker_start, initargs=(os.getpid(),)
+    )
+    try:
+        window: deque[AsyncResult[Prepared]] = deque()
+        for job in jobs:
+            window.append(pool.apply_async(prepare_block, (job,)))
+            if len(window) > workers:
+                yield window.popleft().get()
+        while window:
+            yield window.popleft().get()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
 # -- reading ---------------------------------------------------------------------------------
 
 
@@ -224,6 +253,18 @@ def read_blocks(handle: BinaryIO, chunk_size: int = CHUNK_SIZE) -> Iterator[tupl
             data = data[end + 1 :]
     if pieces:
         yield b"".join(pieces), number
+
+
+def first_nonblank_line(block: bytes) -> bytes:
+    """The first line of ``block`` that is not blank (without its line end), or b""."""
+    start = 0
+    while start < len(block):
+        end = block.find(b"\n", start)
+        end = len(block) if end < 0 else end
+        if block[start:end].strip():
+            return block[start:end]
+        start = end + 1
+    return b""
 
 
 def block_lines(block: bytes, first: int, source: str) -> tuple[list[tuple[int, str]], list[SourceError]]:

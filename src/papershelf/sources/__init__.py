@@ -182,11 +182,16 @@ def read_text(path: Path) -> str:
     """The text of ``path`` as UTF-8, with a :class:`SourceError` for every way that can fail."""
     with reading(path):
         data = path.read_bytes()
+    return decoded(data, str(path))
+
+
+def decoded(data: bytes, source: str) -> str:
+    """``data`` as UTF-8 text (a byte-order mark dropped), or a :class:`SourceError` naming the line."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise SourceError(str(path), "not UTF-8 text", line) from None
+        raise SourceError(source, "not UTF-8 text", line) from None
 
 
 def first_line(path: Path) -> bytes:

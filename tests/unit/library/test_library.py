@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -285,3 +287,36 @@ def test_a_foreign_database_is_refused_with_a_reason(tmp_path: Path) -> None:
     for readonly in (True, False):
         with pytest.raises(LibraryError, match="not a library of this papershelf"):
             Library(tmp_path / "lib", readonly=readonly)
+
+
+class _Pipe(io.RawIOBase):
+    """A stream that cannot seek, read in small pieces, as a pipe is."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = memoryview(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = min(len(buffer), len(self._data), 997)
+        buffer[:count], self._data = self._data[:count], self._data[count:]
+        return count
+
+
+def test_a_stream_is_imported_once_by_workers_as_a_file_is(tmp_path: Path) -> None:
+    records = [arxiv_record(i, f"Paper {i}", f"word{i}") for i in range(95)]
+    path = write_jsonl(tmp_path / "s.jsonl", ["", *records[:50], "{oops", *records[50:]])
+    one = Library(tmp_path / "one")
+    two = Library(tmp_path / "two")
+    from_file = one.importer().import_jsonl(path, workers=1, chunk_size=20)
+    stream = io.BufferedReader(_Pipe(path.read_bytes()))
+    assert not stream.seekable()
+    # of unknown size and more than one chunk: prepared by workers
+    from_pipe = two.importer().import_stream(stream, "<stdin>", workers=2, chunk_size=20)
+    assert (from_pipe.new, from_pipe.malformed) == (from_file.new, from_file.malformed) == (95, 1)
+    assert [str(e) for e in from_pipe.errors] == [
+        "<stdin>:52: invalid JSON: Expecting property name enclosed in double quotes"
+    ]
+    assert titles(two, "word77") == ["Paper 77"]
+    assert [s[1:] for s in two.store.segments()] == [s[1:] for s in one.store.segments()]
