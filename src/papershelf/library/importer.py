@@ -35,9 +35,9 @@ from papershelf.library.prepare import (
     Prepared,
     Record,
     _segments,
-    first_nonblank_line,
+    block_jobs,
+    drained,
     gc_paused,
-    is_arxiv_snapshot,
     prepare_papers,
     prepared_in_order,
     read_blocks,
@@ -198,20 +198,13 @@ class Importer:
         start = time.perf_counter()
         with contextlib.ExitStack() as stack:
             blocks = read_blocks(handle, chunk_size)
-            # The format is the first record's: look at blocks until one has a line that is not blank.
-            peeked: list[tuple[bytes, int]] = []
-            first = b""
-            for block in blocks:
-                peeked.append(block)
-                first = first_nonblank_line(block[0])
-                if first:
-                    break
-            if size is None and len(peeked) == 1:
-                peeked.extend(itertools.islice(blocks, 1))  # a second chunk: large enough for workers
-            arxiv = is_arxiv_snapshot(first.decode("utf-8", "replace").lstrip("\ufeff"))
-            jobs = ((block, number, source, arxiv) for block, number in itertools.chain(peeked, blocks))
+            if size is None:  # a stream: large (for workers) when it has a second chunk
+                ahead = list(itertools.islice(blocks, 2))
+                blocks, large = itertools.chain(drained(ahead), blocks), len(ahead) > 1
+            else:  # (the workers start before a block is read: they do not inherit one)
+                large = size >= parallel_min_bytes
+            jobs = block_jobs(blocks, source)
             workers = workers if workers is not None else (os.cpu_count() or 1)
-            large = size >= parallel_min_bytes if size is not None else len(peeked) > 1
             if workers > 1 and large:
                 stack.enter_context(self.store.bulk_writes())
             try:
@@ -220,6 +213,7 @@ class Importer:
                         self.commit(chunk, report)
                         if progress:
                             progress(chunk.lines, chunk.size)
+                        del chunk  # not held while the next one is unpickled (tens of MB)
             except KeyboardInterrupt:
                 report.interrupted = True
         report.seconds = time.perf_counter() - start

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import json
 import multiprocessing
 import os
@@ -21,7 +22,7 @@ from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 import orjson
@@ -36,6 +37,7 @@ from papershelf.sources.errors import SourceError
 from papershelf.sources.jsonl import paper_from_dict
 
 CHUNK_SIZE = 5_000  # records per chunk (and per committed batch)
+T = TypeVar("T")
 Record = tuple[tuple[object, ...], bytes, str]  # row, digest, title key
 
 
@@ -253,6 +255,34 @@ def read_blocks(handle: BinaryIO, chunk_size: int = CHUNK_SIZE) -> Iterator[tupl
             data = data[end + 1 :]
     if pieces:
         yield b"".join(pieces), number
+
+
+def block_jobs(blocks: Iterator[tuple[bytes, int]], source: str) -> Iterator[tuple[bytes, int, str, bool]]:
+    """The blocks as jobs for :func:`prepare_block`, with their format: the first record's (the
+    blocks are read until one has a line that is not blank)."""
+    ahead, arxiv = _format(blocks)
+    for block, number in itertools.chain(drained(ahead), blocks):
+        yield block, number, source, arxiv
+
+
+def _format(blocks: Iterator[tuple[bytes, int]]) -> tuple[list[tuple[bytes, int]], bool]:
+    """The blocks read to find the first line that is not blank, and whether that line is an
+    arXiv snapshot record."""
+    ahead: list[tuple[bytes, int]] = []
+    first = b""
+    for seen in blocks:
+        ahead.append(seen)
+        first = first_nonblank_line(seen[0])
+        if first:
+            break
+    return ahead, is_arxiv_snapshot(first.decode("utf-8", "replace").lstrip("\ufeff"))
+
+
+def drained(items: list[T]) -> Iterator[T]:
+    """The items of a list, each let go of as it is handed out (a block is megabytes)."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def first_nonblank_line(block: bytes) -> bytes:
