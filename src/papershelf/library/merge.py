@@ -288,7 +288,7 @@ def switch_run(store: LibraryStore, index_dir: Path, run: Sequence[Listed], name
     except BaseException:
         shutil.rmtree(index_dir / name, ignore_errors=True)
         raise
-    segment_written(index_dir, name, None, {}, replaces=[s.name for s in run])  # ranking features
+    segment_written(index_dir, name, replaces=[s.name for s in run])  # ranking features
     for segment in run:
         shutil.rmtree(index_dir / segment.name, ignore_errors=True)
 

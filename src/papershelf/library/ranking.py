@@ -62,8 +62,8 @@ def _vocabulary(segment: Segment | SegmentData) -> Sequence[bytes]:
 def segment_written(
     index_dir: Path,
     name: str,
-    segment: SegmentData | None,
-    fields: Mapping[str, SegmentData],
+    segment: SegmentData | None = None,
+    fields: Mapping[str, SegmentData] | None = None,
     replaces: Sequence[str] = (),
 ) -> None:
     """The hook of the library's writers (import, merge): an index segment ``name`` was just
@@ -85,7 +85,7 @@ def segment_written(
                 source = Segment(index_dir / name)
                 built = segment_rows(source, source.fields)
             else:
-                built = segment_rows(segment, fields)
+                built = segment_rows(segment, fields or {})
             built.save(target)
         if replaces:
             matrix_files.replace_sources(directory, list(replaces), name)
