@@ -42,9 +42,10 @@ class RateColumn(TextColumn):
         return Text(f"{records:,} papers · {rate:,.0f}/s", style="progress.data.speed")
 
 
-def _is_jsonl(path: Path) -> bool:
-    """JSON Lines (streamed) or a whole-file format (parsed at once)."""
-    return first_line(path).startswith(b"{")
+def _is_jsonl(first: bytes) -> bool:
+    """Whether an input whose first line that is not blank is ``first`` is JSON Lines
+    (streamed), not a whole-file format (parsed at once)."""
+    return first.removeprefix(b"\xef\xbb\xbf").strip().startswith(b"{")
 
 
 def display_name(path: Path) -> str:
@@ -99,7 +100,7 @@ def _import_stream(library: Library, path: Path, progress: Progress, workers: in
         handle = sys.stdin.buffer if str(path) == "-" else path.open("rb")
         head = _head(handle)
     try:
-        if first_nonblank_line(head).removeprefix(b"\xef\xbb\xbf").strip().startswith(b"{"):
+        if _is_jsonl(first_nonblank_line(head)):
             task = progress.add_task(name, total=None, records=0)
             stream = io.BufferedReader(_Replayed(head, handle))
             return importer.import_stream(stream, name, _advance(progress, task), workers=workers)
@@ -127,7 +128,7 @@ def import_file(library: Library, path: Path, console: Console, workers: int | N
         with _progress(console, sized=False) as progress:
             return _import_stream(library, path, progress, workers)
     importer = library.importer()
-    if not _is_jsonl(path):
+    if not _is_jsonl(first_line(path)):
         return importer.import_papers(load_records(path))  # a bad BibTeX entry: one malformed
     with _progress(console) as progress:
         task = progress.add_task(path.name, total=path.stat().st_size, records=0)
