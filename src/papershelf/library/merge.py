@@ -364,9 +364,19 @@ def _merge_pool(workers: int) -> Iterator[multiprocessing.pool.Pool]:
     would carry its memory. They end with this process (see ``prepare._worker_start``)."""
     from papershelf.library.prepare import _worker_start  # noqa: PLC0415
 
-    pool = multiprocessing.get_context("spawn").Pool(
-        workers, initializer=_worker_start, initargs=(os.getpid(), False)
-    )
+    # A spawned worker reads its start-up data from this process; killed (kill -9) before it
+    # has sent them, the worker would print an EOFError traceback on the terminal. The workers
+    # are started with standard error on /dev/null: they report failures through the pool.
+    saved, quiet = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(quiet, 2)
+        pool = multiprocessing.get_context("spawn").Pool(
+            workers, initializer=_worker_start, initargs=(os.getpid(), False)
+        )
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(quiet)
     try:
         yield pool
     finally:

@@ -129,3 +129,32 @@ def test_sigkill_during_compact_leaves_the_same_answers(tmp_path: Path) -> None:
     assert answers(reader) == expected
     reader.close()
     print("segment counts after the kills:", sorted(outcomes))
+
+
+# The writer killed right after it started a merge worker, before the worker had its start-up
+# data: the worker finds its pipe closed.
+KILLED_WHILE_STARTING_WORKERS = """
+import os, signal
+from multiprocessing import util
+from papershelf.library.merge import _merge_pool
+launch = util.spawnv_passfds
+def launch_and_die(path, args, passfds):
+    pid = launch(path, args, passfds)
+    if "spawn_main" in repr(args):  # a worker (not the resource tracker)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return pid
+util.spawnv_passfds = launch_and_die
+if __name__ == "__main__":
+    with _merge_pool(2):
+        pass
+"""
+
+
+def test_a_writer_killed_while_starting_merge_workers_leaves_no_traceback(tmp_path: Path) -> None:
+    script = tmp_path / "start.py"
+    script.write_text(KILLED_WHILE_STARTING_WORKERS)
+    process = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert process.returncode == -signal.SIGKILL
+    assert "Traceback" not in process.stderr, process.stderr
