@@ -78,6 +78,9 @@ class SegmentData:
         assert isinstance(self.postings, np.ndarray)
         mapped = mapping[self.postings]
         keep = mapped >= 0
+        if keep.all():  # (an import's chunk of new papers: every posting stays where it is)
+            pairs = self.pairs if isinstance(self.pairs, PairData) else None
+            return SegmentData(self.vocab, self.ptr, mapped.astype(np.uint32), pairs, self.counts)
         words = np.repeat(np.arange(len(self.vocab), dtype=np.int64), np.diff(self.ptr))[keep]
         ptr = np.zeros(len(self.vocab) + 1, dtype=np.int64)
         np.cumsum(np.bincount(words, minlength=len(self.vocab)), out=ptr[1:])

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from papershelf.arrays import ranges
 from papershelf.library.segfile import FileArray, Voids, word_blocks
 from papershelf.library.tokens import distinct, word_of_postings
 
@@ -136,11 +137,7 @@ class Pairs:
         ptr = self.word_ptr
         starts = np.asarray(ptr[ranks], dtype=np.int64)
         lengths = np.asarray(ptr[ranks + 1], dtype=np.int64) - starts
-        if not lengths.size:
-            return np.empty(0, dtype=np.int64)
-        offsets = np.zeros(lengths.size, dtype=np.int64)
-        np.cumsum(lengths[:-1], out=offsets[1:])
-        return np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
+        return ranges(starts, lengths)
 
     def matching(self, first: tuple[int, int], second: tuple[int, int]) -> Int64Array:
         """Global posting indices (of the first word) where a coded word of rank range ``first``

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from papershelf.arrays import ranges
 from papershelf.rank.features import AUTHOR_OFFSET, N_FEATURES, TITLE_OFFSET, FeatureRows
 from papershelf.rank.pages import release, spilled
 from papershelf.rank.svm import Rows
@@ -202,7 +203,7 @@ class FeatureMatrix:
                 continue
             starts = np.asarray(block.indptr)[rows[sel]]
             lengths = np.asarray(block.indptr)[rows[sel] + 1] - starts
-            entries = _ranges(starts, lengths)
+            entries = ranges(starts, lengths)
             gathered = values[np.asarray(block.cols)[entries]] * TF[np.asarray(block.tf)[entries]]
             ends = np.cumsum(lengths)
             sums = np.concatenate([[0.0], np.cumsum(gathered, dtype=np.float64)])
@@ -260,8 +261,8 @@ class FeatureMatrix:
         data = np.empty(int(indptr[-1]), dtype=np.float32)
         for number, block in enumerate(self.blocks):
             sel = np.flatnonzero(blocks == number)
-            src = _ranges(starts[sel], lengths[sel])
-            dst = _ranges(indptr[sel], lengths[sel])
+            src = ranges(starts[sel], lengths[sel])
+            dst = ranges(indptr[sel], lengths[sel])
             cols[dst] = block.cols[src]
             data[dst] = (
                 self.weight[cols[dst]]
@@ -269,16 +270,6 @@ class FeatureMatrix:
                 * np.repeat(block.row_scale[rows[sel]], lengths[sel])
             )
         return Rows(indptr, cols, data.astype(np.float64), int(self.columns.size))
-
-
-def _ranges(starts: IntArray, lengths: IntArray) -> IntArray:
-    """The concatenated ranges ``starts[i] .. starts[i] + lengths[i]``."""
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    before = np.zeros(lengths.size, dtype=np.int64)
-    np.cumsum(lengths[:-1], out=before[1:])
-    return np.repeat(starts - before, lengths) + np.arange(total, dtype=np.int64)
 
 
 def _live(parts: Sequence[FeatureRows], size: int) -> list[npt.NDArray[np.bool_]]:

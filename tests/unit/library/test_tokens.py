@@ -138,3 +138,26 @@ def test_pairs_are_each_postings_distinct_next_words(
         }
         expected += [(number, c) for c in sorted(following)] or [(number, pairs.NONE)]
     assert list(zip(built.post.tolist(), built.code.tolist(), strict=True)) == expected
+
+
+def test_remapping_a_chunk_keeps_every_posting_or_drops_a_papers_postings() -> None:
+    from papershelf.library.prepare import _segments  # noqa: PLC0415
+
+    chunk = [
+        Paper(title=f"Scaling laws {i}", abstract="of the model and the data", authors=("A B",), source="t")
+        for i in range(6)
+    ]
+    segment, _ = _segments(list(enumerate(chunk)))
+    moved = segment.remap(np.arange(6, dtype=np.int64) + 100)  # a batch of new papers
+    assert moved.ptr.tolist() == segment.ptr.tolist()
+    assert moved.postings.tolist() == (np.asarray(segment.postings) + 100).tolist()
+    assert moved.pairs is segment.pairs
+    assert moved.counts is segment.counts
+    dropped = segment.remap(np.asarray([100, 101, -1, 103, 104, 105], dtype=np.int64))
+    assert 102 not in dropped.postings.tolist()
+    for word in range(len(segment.vocab)):
+        before = np.asarray(segment.postings)[segment.ptr[word] : segment.ptr[word + 1]] + 100
+        after = dropped.postings[dropped.ptr[word] : dropped.ptr[word + 1]]
+        assert after.tolist() == [p for p in before.tolist() if p != 102]
+    assert isinstance(dropped.pairs, PairData)
+    assert dropped.pairs.post.size < segment.pairs.post.size
