@@ -81,11 +81,15 @@ def tokenise(papers: Sequence[Paper]) -> Tokens:
     import pyarrow.compute as pc  # noqa: PLC0415
 
     texts, owners, kinds = _texts(papers)
-    encoded = _encoded(texts)
-    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)) + 1
-    starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+    parts, others = _folded(texts)
+    joined = " ".join(parts) + " "  # every text ends with a space
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)) + 1
+    if not joined.isascii():  # (characters are not bytes)
+        for i in others:
+            lengths[i] = len(parts[i].encode("utf-8")) + 1
+    starts = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
-    buffer = np.frombuffer(b"".join(e + b" " for e in encoded).translate(_TABLE), dtype=np.uint8)
+    buffer = np.frombuffer(joined.encode("utf-8").translate(_TABLE), dtype=np.uint8)
     in_word = buffer != _SPACE
     # Where a word starts or ends, in_word changes: one pass finds both. Every text ends with
     # a space, so the changes alternate start, end (the byte after the word), start, end...
@@ -115,24 +119,29 @@ def tokenise(papers: Sequence[Paper]) -> Tokens:
     )
 
 
-def _encoded(texts: list[str]) -> list[bytes]:
-    """Each text as bytes: ASCII text as it is, other text as its folded words joined by spaces.
+def _folded(texts: list[str]) -> tuple[list[str], list[int]]:
+    """Each text ready for the bytes translation, and which texts were not ASCII: ASCII text as
+    it is, other text folded (its words joined by spaces, or as it folds where that is ASCII:
+    the translation then cuts it as it cuts ASCII text).
 
     The non-ASCII texts are folded at once, joined by NUL (which no cleaned text holds, and
     which folding leaves alone), rather than one call per author name.
     """
-    encoded = [t.encode("ascii") if t.isascii() else b"" for t in texts]
     others = [i for i, t in enumerate(texts) if not t.isascii()]
     if not others:
-        return encoded
+        return texts, others
+    parts = list(texts)
     joined = "\x00".join(texts[i] for i in others)
     if joined.count("\x00") != len(others) - 1:
         for i in others:
-            encoded[i] = " ".join(words(texts[i])).encode("utf-8")
-        return encoded
-    for i, part in zip(others, _NON_WORDS.sub(" ", fold(joined)).split("\x00"), strict=True):
-        encoded[i] = part.encode("utf-8")
-    return encoded
+            parts[i] = " ".join(words(texts[i]))
+        return parts, others
+    folded = fold(joined)
+    if not folded.isascii():
+        folded = _NON_WORDS.sub(" ", folded)
+    for i, part in zip(others, folded.split("\x00"), strict=True):
+        parts[i] = part
+    return parts, others
 
 
 def stable_order(values: npt.NDArray[np.integer], bound: int) -> Int64Array:
