@@ -37,6 +37,7 @@ from papershelf.library.prepare import (
     _segments,
     block_jobs,
     drained,
+    freed_memory_kept,
     gc_paused,
     prepare_papers,
     prepared_in_order,
@@ -207,6 +208,7 @@ class Importer:
             workers = workers if workers is not None else (os.cpu_count() or 1)
             if workers > 1 and large:
                 stack.enter_context(self.store.bulk_writes())
+                stack.enter_context(freed_memory_kept())
             try:
                 with contextlib.closing(prepared_in_order(jobs, workers if large else 1)) as chunks:
                     for chunk in chunks:

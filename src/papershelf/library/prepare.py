@@ -149,15 +149,39 @@ def prepare_block(job: tuple[bytes, int, str, bool]) -> Prepared:
     return prepared
 
 
+M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3  # glibc's mallopt parameters
+
+
 def _keep_freed_memory(libc: Any) -> None:
     """glibc's malloc keeps what a chunk freed for the next chunk instead of giving it back to
     the kernel: each chunk allocates and frees the same few hundred MB of arrays, and fresh
     pages cost a page fault each (a worker's system time fell from ~10 to ~3 µs a paper). The
     worker's peak memory is the same; it ends with the import."""
-    m_trim_threshold, m_top_pad, m_mmap_threshold = -1, -2, -3
-    libc.mallopt(m_mmap_threshold, 32 << 20)  # glibc's largest: bigger blocks are still mapped
-    libc.mallopt(m_trim_threshold, 1 << 30)
-    libc.mallopt(m_top_pad, 64 << 20)
+    libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)  # glibc's largest: bigger blocks are still mapped
+    libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)
+    libc.mallopt(M_TOP_PAD, 64 << 20)
+
+
+@contextlib.contextmanager
+def freed_memory_kept() -> Iterator[None]:
+    """:func:`_keep_freed_memory` in this process for the block (the importing process, which
+    unpickles and commits a chunk after another), then glibc's defaults again and what is
+    free given back (the merges and the ranking matrix come next)."""
+    libc = None
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes  # noqa: PLC0415
+
+            libc = ctypes.CDLL(None)
+            _keep_freed_memory(libc)
+    try:
+        yield
+    finally:
+        if libc is not None:
+            libc.mallopt(M_MMAP_THRESHOLD, 128 << 10)
+            libc.mallopt(M_TRIM_THRESHOLD, 128 << 10)
+            libc.mallopt(M_TOP_PAD, 0)
+            libc.malloc_trim(0)
 
 
 def _worker_start(parent: int, keep_freed: bool = True) -> None:
