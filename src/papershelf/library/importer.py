@@ -29,6 +29,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from papershelf.library.heap import freed_memory_kept, gc_paused
 from papershelf.library.index import SegmentData, file_records
 from papershelf.library.prepare import (
     CHUNK_SIZE,
@@ -37,8 +38,6 @@ from papershelf.library.prepare import (
     _segments,
     block_jobs,
     drained,
-    freed_memory_kept,
-    gc_paused,
     prepare_papers,
     prepared_in_order,
     read_blocks,

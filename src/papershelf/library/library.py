@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -107,11 +105,12 @@ class Library:
     def merge(self, *, force: bool = False, progress: Callable[[str], None] | None = None) -> int:
         """Merge index segments that are due (all that can be, when forced): see
         :mod:`papershelf.library.merge`. Returns the merges done."""
+        from papershelf.library.heap import give_back_freed_memory  # noqa: PLC0415
         from papershelf.library.merge import merge_segments  # noqa: PLC0415 - numpy
 
-        _give_back_freed_memory()  # what the import freed
+        give_back_freed_memory()  # what the import freed
         done = merge_segments(self.store, self.index_dir, force=force, progress=progress)
-        _give_back_freed_memory()  # what the merges freed
+        give_back_freed_memory()  # what the merges freed
         self.refresh_ranking()
         return done
 
@@ -132,14 +131,3 @@ class Library:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
-
-
-def _give_back_freed_memory() -> None:
-    """What was freed goes back to the kernel before the next step (glibc keeps freed heap
-    otherwise): a 1M import's main process held ~310 MB from its merges into the ranking matrix
-    build, and peaked there at 429 MB; 372 MB with the memory given back."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes  # noqa: PLC0415
-
-            ctypes.CDLL(None).malloc_trim(0)

@@ -9,7 +9,6 @@ prepared chunks in input order).
 from __future__ import annotations
 
 import contextlib
-import gc
 import itertools
 import json
 import multiprocessing
@@ -22,11 +21,12 @@ from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
-from typing import Any, BinaryIO, TypeVar
+from typing import BinaryIO, TypeVar
 
 import numpy as np
 import orjson
 
+from papershelf.library.heap import gc_paused, glibc, keep_freed_memory
 from papershelf.library.index import SegmentData
 from papershelf.library.pairs import PairData
 from papershelf.library.rows import digest, paper_to_row
@@ -122,20 +122,6 @@ def _parse_lines(lines: list[tuple[int, str]], source: str, arxiv: bool) -> Iter
             yield error
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Python's cycle collector held off while a chunk's tens of thousands of objects (decoded
-    records, papers, rows; none of them cyclic) are made: otherwise it walks them over and over
-    as they are allocated. Whatever cycles the block leaves are collected after it as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def prepare_block(job: tuple[bytes, int, str, bool]) -> Prepared:
     """Worker entry point: (a block of whole lines, the number of its first line, source name,
     arXiv format?) -> Prepared."""
@@ -147,41 +133,6 @@ def prepare_block(job: tuple[bytes, int, str, bool]) -> Prepared:
     prepared.lines = len(lines)
     prepared.size = len(block)
     return prepared
-
-
-M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3  # glibc's mallopt parameters
-
-
-def _keep_freed_memory(libc: Any) -> None:
-    """glibc's malloc keeps what a chunk freed for the next chunk instead of giving it back to
-    the kernel: each chunk allocates and frees the same few hundred MB of arrays, and fresh
-    pages cost a page fault each (a worker's system time fell from ~10 to ~3 µs a paper). The
-    worker's peak memory is the same; it ends with the import."""
-    libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)  # glibc's largest: bigger blocks are still mapped
-    libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)
-    libc.mallopt(M_TOP_PAD, 64 << 20)
-
-
-@contextlib.contextmanager
-def freed_memory_kept() -> Iterator[None]:
-    """:func:`_keep_freed_memory` in this process for the block (the importing process, which
-    unpickles and commits a chunk after another), then glibc's defaults again and what is
-    free given back (the merges and the ranking matrix come next)."""
-    libc = None
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes  # noqa: PLC0415
-
-            libc = ctypes.CDLL(None)
-            _keep_freed_memory(libc)
-    try:
-        yield
-    finally:
-        if libc is not None:
-            libc.mallopt(M_MMAP_THRESHOLD, 128 << 10)
-            libc.mallopt(M_TRIM_THRESHOLD, 128 << 10)
-            libc.mallopt(M_TOP_PAD, 0)
-            libc.malloc_trim(0)
 
 
 def _worker_start(parent: int, keep_freed: bool = True) -> None:
@@ -198,8 +149,8 @@ def _worker_start(parent: int, keep_freed: bool = True) -> None:
             pr_set_pdeathsig = 1
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-            if keep_freed:
-                _keep_freed_memory(libc)
+    if keep_freed and (malloc := glibc()) is not None:
+        keep_freed_memory(malloc)
     if os.getppid() != parent:  # the parent died before the death signal was armed
         os._exit(0)
 

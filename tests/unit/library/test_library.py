@@ -204,15 +204,6 @@ def test_parallel_import_equals_sequential(tmp_path: Path) -> None:
     assert gc.isenabled()
 
 
-def test_the_cycle_collector_is_resumed_after_a_chunk_that_fails(tmp_path: Path) -> None:
-    from papershelf.library.prepare import gc_paused  # noqa: PLC0415
-
-    with contextlib.suppress(RuntimeError), gc_paused():
-        assert not gc.isenabled()
-        raise RuntimeError
-    assert gc.isenabled()
-
-
 def test_collection_reads_rows_in_pages_and_abstracts_on_demand(library: Library, sample_path: Path) -> None:
     papers = load_file(sample_path)
     library.importer().import_papers(papers)
