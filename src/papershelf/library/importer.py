@@ -29,6 +29,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from papershelf.library.deferred_indexes import MemoryLookup, indexes_deferred, worth_deferring
 from papershelf.library.heap import freed_memory_kept, gc_paused
 from papershelf.library.index import SegmentData, file_records
 from papershelf.library.prepare import (
@@ -123,6 +124,7 @@ class Importer:
     def __init__(self, store: LibraryStore, index_dir: Path) -> None:
         self.store = store
         self.index_dir = index_dir
+        self._lookup: MemoryLookup | None = None  # while a large import defers two indexes
         index_dir.mkdir(parents=True, exist_ok=True)
         self._remove_orphans()
 
@@ -208,6 +210,9 @@ class Importer:
             if workers > 1 and large:
                 stack.enter_context(self.store.bulk_writes())
                 stack.enter_context(freed_memory_kept())
+                if worth_deferring(self.store, size):
+                    self._lookup = stack.enter_context(indexes_deferred(self.store))
+                    stack.callback(setattr, self, "_lookup", None)
             try:
                 with contextlib.closing(prepared_in_order(jobs, workers if large else 1)) as chunks:
                     for chunk in chunks:
@@ -306,6 +311,8 @@ class Importer:
             for name, _, _ in written:
                 shutil.rmtree(self.index_dir / name, ignore_errors=True)
             raise
+        if self._lookup is not None:
+            self._lookup.written(inserts, updates)
 
     def _same_paper_elsewhere(
         self,
@@ -322,7 +329,7 @@ class Importer:
             return {}
         ids = {str(row[1]): key for key, (row, _, _) in unmatched.items() if row[1]}
         titles = {row_title_key: key for key, (_, _, row_title_key) in unmatched.items()}
-        by_id, by_title = self.store.same_paper(list(ids), list(titles))
+        by_id, by_title = (self._lookup or self.store).same_paper(list(ids), list(titles))
         found: dict[str, tuple[int, bytes, Paper]] = {}
         taken = {known[0] for known in existing.values()}
         for key, (row, _, row_title_key) in unmatched.items():

@@ -283,6 +283,25 @@ class LibraryStore:
         return by_id, by_title
 
     @_guarded
+    def rows_with_value(self, column: str, ids: Sequence[int]) -> dict[int, tuple[str | None, bytes, Paper]]:
+        """id -> (its ``column``, digest, paper) of the given ids (by the primary key)."""
+        out: dict[int, tuple[str | None, bytes, Paper]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT id, digest, {column}, {COLUMNS} FROM papers WHERE id IN ({marks})"
+            for row in self.db.execute(query, chunk):
+                out[row[0]] = (row[2], row[1], row_to_paper(row[3:]))
+        return out
+
+    @_guarded
+    def first_with(self, column: str, value: str) -> tuple[int, bytes, Paper] | None:
+        """(id, digest, paper) of the first paper whose ``column`` is ``value``."""
+        query = f"SELECT id, digest, {COLUMNS} FROM papers WHERE {column} = ? ORDER BY id LIMIT 1"
+        row = self.db.execute(query, (value,)).fetchone()
+        return None if row is None else (row[0], row[1], row_to_paper(row[2:]))
+
+    @_guarded
     def record_fetch(self, spec: str, when: float) -> None:
         """Remember a fetch (a JSON spec: source and arguments) so the reader can repeat it."""
         self.db.execute(
