@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from library_helpers import arxiv_record, write_jsonl
 from papershelf.cli import open_library
 from papershelf.library.collection import LibraryCollection
@@ -128,3 +130,37 @@ def test_add_reads_a_piped_bibtex_file_and_says_what_is_not_text() -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.decode().strip() == "papershelf: <stdin>:1: not UTF-8 text"
+
+
+def test_ctrl_c_while_merging_says_so_and_keeps_the_papers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from papershelf.cli.add import INTERRUPTED_MERGING, run_add  # noqa: PLC0415
+    from papershelf.library.library import Library  # noqa: PLC0415
+
+    def interrupted(self: Library, **_: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Library, "merge", interrupted)
+    path = write_jsonl(tmp_path / "a.jsonl", [arxiv_record(i, f"Paper {i}", "x") for i in range(5)])
+    assert run_add([path]) == 130
+    assert capsys.readouterr().err.strip() == INTERRUPTED_MERGING
+    collection = open_library()
+    assert isinstance(collection, LibraryCollection)
+    assert len(collection) == 5
+
+
+def test_list_into_a_pipe_closed_early_ends_quietly(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "s.jsonl", [arxiv_record(i, f"Paper {i} " + "long " * 20, "x") for i in range(3000)]
+    )
+    assert run("add", str(path)).returncode == 0
+    # `papershelf list | head -1`: the reader closes the pipe after a line (far more is written)
+    lister = subprocess.Popen(
+        [SCRIPT, "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy()
+    )
+    assert lister.stdout is not None
+    assert lister.stdout.readline().strip()
+    lister.stdout.close()
+    _, err = lister.communicate(timeout=60)
+    assert (lister.returncode, err) == (0, b"")

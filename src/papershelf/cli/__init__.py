@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -147,6 +148,14 @@ _SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
 }
 
 
+def _quiet_stdout() -> None:
+    """Standard output pointed at /dev/null, so that the interpreter's own flush at exit does
+    not fail again on the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = _SUBCOMMANDS.get(argv[0]) if argv else None
@@ -158,6 +167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except LibraryError as damaged:  # the library boundary: one line, never a traceback
             print(f"papershelf: {damaged}", file=sys.stderr)
             return 2
+        except BrokenPipeError:  # `papershelf list | head`: the reader has all it wanted
+            _quiet_stdout()
+            return 0
     args = build_parser().parse_args(argv)
     if args.state_path:
         print(state_path())

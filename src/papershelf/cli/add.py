@@ -152,6 +152,12 @@ def _progress(console: Console, *, sized: bool = True) -> Progress:
     )
 
 
+INTERRUPTED_MERGING = (
+    "papershelf: interrupted while merging index segments; the papers are kept, and the next add "
+    "or `papershelf library compact` merges them"
+)
+
+
 def run_add(files: Sequence[Path], *, workers: int | None = None) -> int:
     console = Console(stderr=True)
     library = library_for_writing()
@@ -182,7 +188,11 @@ def run_add(files: Sequence[Path], *, workers: int | None = None) -> int:
             if report.interrupted:
                 print("papershelf: interrupted; every batch committed before Ctrl-C is kept", file=sys.stderr)
                 return ExitCode.INTERRUPTED
-        library.merge()  # segments of similar size merged: the index does not age
+        try:
+            library.merge()  # segments of similar size merged: the index does not age
+        except KeyboardInterrupt:  # each merge switches in atomically: none is left half done
+            print(INTERRUPTED_MERGING, file=sys.stderr)
+            return ExitCode.INTERRUPTED
     finally:
         library.close()
     return status

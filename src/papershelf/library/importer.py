@@ -198,30 +198,30 @@ class Importer:
         """
         report = ImportReport()
         start = time.perf_counter()
-        with contextlib.ExitStack() as stack:
-            blocks = read_blocks(handle, chunk_size)
-            if size is None:  # a stream: large (for workers) when it has a second chunk
-                ahead = list(itertools.islice(blocks, 2))
-                blocks, large = itertools.chain(drained(ahead), blocks), len(ahead) > 1
-            else:  # (the workers start before a block is read: they do not inherit one)
-                large = size >= parallel_min_bytes
-            jobs = block_jobs(blocks, source)
-            workers = workers if workers is not None else (os.cpu_count() or 1)
-            if workers > 1 and large:
-                stack.enter_context(self.store.bulk_writes())
-                stack.enter_context(freed_memory_kept())
-                if worth_deferring(self.store, size):
-                    self._lookup = stack.enter_context(indexes_deferred(self.store))
-                    stack.callback(setattr, self, "_lookup", None)
-            try:
+        try:  # (Ctrl-C while the deferred indexes are built, at the end, is an interruption too)
+            with contextlib.ExitStack() as stack:
+                blocks = read_blocks(handle, chunk_size)
+                if size is None:  # a stream: large (for workers) when it has a second chunk
+                    ahead = list(itertools.islice(blocks, 2))
+                    blocks, large = itertools.chain(drained(ahead), blocks), len(ahead) > 1
+                else:  # (the workers start before a block is read: they do not inherit one)
+                    large = size >= parallel_min_bytes
+                jobs = block_jobs(blocks, source)
+                workers = workers if workers is not None else (os.cpu_count() or 1)
+                if workers > 1 and large:
+                    stack.enter_context(self.store.bulk_writes())
+                    stack.enter_context(freed_memory_kept())
+                    if worth_deferring(self.store, size):
+                        self._lookup = stack.enter_context(indexes_deferred(self.store))
+                        stack.callback(setattr, self, "_lookup", None)
                 with contextlib.closing(prepared_in_order(jobs, workers if large else 1)) as chunks:
                     for chunk in chunks:
                         self.commit(chunk, report)
                         if progress:
                             progress(chunk.lines, chunk.size)
                         del chunk  # not held while the next one is unpickled (tens of MB)
-            except KeyboardInterrupt:
-                report.interrupted = True
+        except KeyboardInterrupt:
+            report.interrupted = True
         report.seconds = time.perf_counter() - start
         return report
 

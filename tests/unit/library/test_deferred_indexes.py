@@ -3,8 +3,10 @@ cross-source match answers from memory exactly as SQLite would, and the indexes 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -136,3 +138,26 @@ def test_indexes_dropped_by_a_killed_import_are_built_at_the_next_open(tmp_path:
         store.db.execute(f"DROP INDEX {name}")
     store.close()
     assert indexes(LibraryStore(tmp_path / "library.sqlite")) == set(INDEXES.values())
+
+
+def test_ctrl_c_while_the_indexes_are_built_is_an_interruption(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papershelf.library import deferred_indexes  # noqa: PLC0415
+
+    real = deferred_indexes.indexes_deferred
+
+    @contextlib.contextmanager
+    def interrupted_at_the_end(store: LibraryStore) -> Iterator[MemoryLookup]:
+        with real(store) as lookup:
+            yield lookup
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("papershelf.library.importer.indexes_deferred", interrupted_at_the_end)
+    path = tmp_path / "p.jsonl"
+    path.write_text("\n".join(paper_line(f"Paper {n}") for n in range(50)) + "\n")
+    library = Library(tmp_path / "lib")
+    report = library.importer().import_jsonl(path, workers=2, chunk_size=10, parallel_min_bytes=0)
+    assert report.interrupted
+    assert (report.new, library.store.count()) == (50, 50)
+    assert indexes(library.store) == set(INDEXES.values())
