@@ -7,7 +7,7 @@ import functools
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from papershelf.collection.guarded import CollectionDamaged
 from papershelf.library.rows import COLUMNS, row_to_paper
@@ -254,17 +254,17 @@ class LibraryStore:
             flush()
         return found
 
+    def _where_in(self, select: str, column: str, values: Sequence[object]) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``select`` whose ``column`` is one of ``values`` (asked 500 at a time)."""
+        for start in range(0, len(values), 500):
+            chunk = list(values[start : start + 500])
+            yield from self.db.execute(f"{select} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk)
+
     @_guarded
     def existing(self, keys: Sequence[str]) -> dict[str, tuple[int, bytes, Paper]]:
         """For each known key: (id, digest, stored paper)."""
-        out: dict[str, tuple[int, bytes, Paper]] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT id, digest, {COLUMNS} FROM papers WHERE key IN ({marks})"
-            for row in self.db.execute(query, chunk):
-                out[row[2]] = (row[0], row[1], row_to_paper(row[2:]))
-        return out
+        rows = self._where_in(f"SELECT id, digest, {COLUMNS} FROM papers", "key", keys)
+        return {row[2]: (row[0], row[1], row_to_paper(row[2:])) for row in rows}
 
     @_guarded
     def same_paper(
@@ -274,25 +274,15 @@ class LibraryStore:
         by_id: dict[str, tuple[int, bytes, Paper]] = {}
         by_title: dict[str, tuple[int, bytes, Paper]] = {}
         for column, values, out in (("arxiv_id", arxiv_ids, by_id), ("title_key", title_keys, by_title)):
-            for start in range(0, len(values), 500):
-                chunk = list(values[start : start + 500])
-                marks = ",".join("?" * len(chunk))
-                query = f"SELECT id, digest, {column}, {COLUMNS} FROM papers WHERE {column} IN ({marks})"
-                for row in self.db.execute(query, chunk):
-                    out.setdefault(row[2], (row[0], row[1], row_to_paper(row[3:])))
+            for row in self._where_in(f"SELECT id, digest, {column}, {COLUMNS} FROM papers", column, values):
+                out.setdefault(row[2], (row[0], row[1], row_to_paper(row[3:])))
         return by_id, by_title
 
     @_guarded
     def rows_with_value(self, column: str, ids: Sequence[int]) -> dict[int, tuple[str | None, bytes, Paper]]:
         """id -> (its ``column``, digest, paper) of the given ids (by the primary key)."""
-        out: dict[int, tuple[str | None, bytes, Paper]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT id, digest, {column}, {COLUMNS} FROM papers WHERE id IN ({marks})"
-            for row in self.db.execute(query, chunk):
-                out[row[0]] = (row[2], row[1], row_to_paper(row[3:]))
-        return out
+        rows = self._where_in(f"SELECT id, digest, {column}, {COLUMNS} FROM papers", "id", ids)
+        return {row[0]: (row[2], row[1], row_to_paper(row[3:])) for row in rows}
 
     @_guarded
     def first_with(self, column: str, value: str) -> tuple[int, bytes, Paper] | None:
