@@ -238,21 +238,7 @@ class LibraryStore:
     @_guarded
     def ids_for_keys(self, keys: Iterable[str]) -> dict[str, int]:
         """Paper ids of the given keys (keys not in the library are left out)."""
-        found: dict[str, int] = {}
-        batch: list[str] = []
-
-        def flush() -> None:
-            marks = ",".join("?" * len(batch))
-            found.update(self.db.execute(f"SELECT key, id FROM papers WHERE key IN ({marks})", batch))
-            batch.clear()
-
-        for key in keys:
-            batch.append(key)
-            if len(batch) == 500:
-                flush()
-        if batch:
-            flush()
-        return found
+        return dict(self._where_in("SELECT key, id FROM papers", "key", list(keys)))
 
     def _where_in(self, select: str, column: str, values: Sequence[object]) -> Iterator[tuple[Any, ...]]:
         """The rows of ``select`` whose ``column`` is one of ``values`` (asked 500 at a time)."""
