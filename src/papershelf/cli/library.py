@@ -55,5 +55,16 @@ def run_library(argv: Sequence[str]) -> int:
         after = len(library.store.segments())
     finally:
         library.close()
-    print(f"papershelf: index compacted: {before} segments became {after} ({merges} merges)")
+    print(f"papershelf: {_compacted(before, after, merges)}")
     return ExitCode.OK
+
+
+def _compacted(before: int, after: int, merges: int) -> str:
+    """What ``library compact`` did, in words ("1 segment", not "1 segments")."""
+
+    def counted(count: int, noun: str) -> str:
+        return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+    if not merges:
+        return f"the index is already compact ({counted(after, 'segment')}): nothing to merge"
+    return f"index compacted: {counted(before, 'segment')} became {after:,} ({counted(merges, 'merge')})"

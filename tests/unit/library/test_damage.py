@@ -167,8 +167,11 @@ def test_check_on_a_sound_library_says_so(
     assert "sound" in check.stdout
     compact = papershelf("library", "compact")
     assert compact.returncode == 0
-    assert "3 segments became 1" in compact.stdout
+    assert "3 segments became 1 (1 merge)" in compact.stdout
     assert len(keys("alpha")) == 300
+    again = papershelf("library", "compact")
+    assert again.returncode == 0
+    assert "already compact (1 segment): nothing to merge" in again.stdout
 
 
 def test_a_library_file_killed_before_its_tables_is_no_library_and_add_creates_it(tmp_path: Path) -> None:
