@@ -291,6 +291,19 @@ async def test_untrusted_text_is_shown_literally() -> None:
         assert "[b]Org[/b]" in str(app.screen.query_one("#detail-meta").render())
 
 
+async def test_ctrl_c_says_how_to_quit_in_plain_words(sample_papers: list[Paper]) -> None:
+    """Textual's own hint is markup ("Press [b]q[/b]"), which the app's plain-text notify would
+    show as it is."""
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.is_running
+        (message,) = [n.message for n in app._notifications]
+        assert message == "Ctrl+C does not quit the reader: press q or ^q to quit."
+
+
 async def test_corrupt_state_is_reported_in_the_app(sample_papers: list[Paper]) -> None:
     path = state_path()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -135,6 +135,19 @@ class PapershelfApp(App[None]):
             markup=False,
         )
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C (a reflex) says how to quit. Textual's own hint is markup ("[b]q[/b]"), which
+        :meth:`notify` shows as it is: this one is plain text."""
+        keys = [
+            self.get_key_display(active.binding)
+            for active in self.active_bindings.values()
+            if active.binding.action in ("quit", "app.quit")
+        ]
+        if keys:
+            how = " or ".join(dict.fromkeys(keys))
+            message = f"Ctrl+C does not quit the reader: press {how} to quit."
+            self.notify(message, title="Do you want to quit?")
+
     async def action_quit(self) -> None:
         """Quit (q, ctrl+q); when changes could not be saved (disk full), ask first and say where
         they go."""
