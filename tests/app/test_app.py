@@ -304,6 +304,24 @@ async def test_ctrl_c_says_how_to_quit_in_plain_words(sample_papers: list[Paper]
         assert message == "Ctrl+C does not quit the reader: press q or ^q to quit."
 
 
+async def test_palette_screenshot_is_saved_where_the_message_says(
+    sample_papers: list[Paper], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(downloads))
+    app = make_app(sample_papers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        (command,) = [c for c in app.get_system_commands(app.screen) if c.title == "Screenshot"]
+        command.callback()
+        await pilot.pause(0.3)
+        (saved,) = downloads.glob("*.svg")
+        assert saved.read_text(encoding="utf-8").startswith("<svg")
+        (message,) = [n.message for n in app._notifications]
+        assert message == f"Saved a screenshot: {saved}"
+
+
 async def test_corrupt_state_is_reported_in_the_app(sample_papers: list[Paper]) -> None:
     path = state_path()
     path.parent.mkdir(parents=True, exist_ok=True)

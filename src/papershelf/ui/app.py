@@ -7,10 +7,11 @@ main screen, which changes it and saves its own session; nothing imports this cl
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from textual.app import App
+import platformdirs
+from textual.app import App, SystemCommand
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -147,6 +148,30 @@ class PapershelfApp(App[None]):
             how = " or ".join(dict.fromkeys(keys))
             message = f"Ctrl+C does not quit the reader: press {how} to quit."
             self.notify(message, title="Do you want to quit?")
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's palette commands, its Screenshot saving where it then says, in plain text
+        (Textual's says it in markup, and fails without a reason when there is no downloads
+        folder)."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                yield command._replace(callback=lambda: self.set_timer(0.1, self.save_screen))
+            else:
+                yield command
+
+    def save_screen(self) -> None:
+        """An SVG of the screen, in the downloads folder (the current one when there is none)."""
+        downloads = platformdirs.user_downloads_path()
+        directory = downloads if downloads.is_dir() else Path.cwd()
+        try:
+            path = self.save_screenshot(path=str(directory))
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.notify(
+                f"Could not save a screenshot in {directory}: {reason}", title="Screenshot", severity="error"
+            )
+            return
+        self.notify(f"Saved a screenshot: {path}", title="Screenshot")
 
     async def action_quit(self) -> None:
         """Quit (q, ctrl+q); when changes could not be saved (disk full), ask first and say where
