@@ -121,7 +121,8 @@ def test_sigkill_during_compact_leaves_the_same_answers(tmp_path: Path) -> None:
     finished = compact()
     out, err = finished.communicate(timeout=120)
     assert finished.returncode == 0, err
-    assert "index compacted" in out
+    # (a kill after the last switch has left nothing to merge)
+    assert "index compacted" in out or "already compact (1 segment)" in out, out
     reader = Library(library_dir(), readonly=True)
     names = [name for name, _, _ in reader.store.segments()]
     assert names == sorted(p.name for p in (library_dir() / "index").iterdir())  # no orphans left
