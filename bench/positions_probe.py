@@ -145,17 +145,8 @@ class Probe:
 
     def keys(self, lo: int, hi: int, candidates: Mask) -> npt.NDArray[np.int64]:
         """(paper << 16 | position) of the words ``lo`` .. ``hi`` - 1 in the candidates, sorted."""
-        p0, p1 = int(self.ptr[lo]), int(self.ptr[hi])
-        chosen = np.flatnonzero(candidates[self.posts.entry[p0:p1]]) + p0
-        if not chosen.size:
-            return np.zeros(0, dtype=np.int64)
-        lengths = self.runs[chosen]
-        starts = np.r_[0, np.cumsum(lengths)[:-1]]
-        index = np.repeat(self.run_offset[chosen] - starts, lengths) + np.arange(int(lengths.sum()))
-        d = self.deltas[index]
-        running = np.cumsum(d)
-        absolute = running - np.repeat(running[starts] - d[starts], lengths)
-        key = (np.repeat(self.posts.entry[chosen], lengths) << 16) | absolute
+        papers, at = self.positions(lo, hi, candidates)
+        key: npt.NDArray[np.int64] = (papers << 16) | at
         if hi - lo > 1:
             key.sort()
         return key
