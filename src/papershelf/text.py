@@ -130,6 +130,11 @@ def safe_text(text: str, limit: int) -> str:
     return cut(text, limit - len(note)) + note  # at most ``limit`` in all: cutting again keeps it
 
 
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless one: "1 paper", "1,204 papers"."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def plain_message(text: str) -> str:
     """A message for the screen: controls and escape sequences removed, line breaks kept."""
     return text if is_clean_text(text) else strip_controls(text, keep_newlines=True)

@@ -10,6 +10,7 @@ from papershelf.cli._common import ExitCode
 from papershelf.library.library import Library
 from papershelf.library.store import LibraryError
 from papershelf.store.paths import library_dir
+from papershelf.text import counted
 
 
 def build_library_parser() -> argparse.ArgumentParser:
@@ -61,10 +62,6 @@ def run_library(argv: Sequence[str]) -> int:
 
 def _compacted(before: int, after: int, merges: int) -> str:
     """What ``library compact`` did, in words ("1 segment", not "1 segments")."""
-
-    def counted(count: int, noun: str) -> str:
-        return f"{count:,} {noun}" + ("" if count == 1 else "s")
-
     if not merges:
         return f"the index is already compact ({counted(after, 'segment')}): nothing to merge"
     return f"index compacted: {counted(before, 'segment')} became {after:,} ({counted(merges, 'merge')})"

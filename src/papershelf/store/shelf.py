@@ -24,6 +24,7 @@ from papershelf.store.session import Session, load_session, save_session
 from papershelf.store.undo import Step, UndoHistory
 from papershelf.store.views import SavedView, load_views, save_view_merged
 from papershelf.store.writer import StateWriter
+from papershelf.text import counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +252,7 @@ class Shelf:
 
 def describe_unsaved(count: int, path: Path, where: Path | None) -> str:
     """What the user is told when changes to ``count`` papers could not be saved to ``path``."""
-    papers = f"{count:,} paper{'s' if count != 1 else ''}"
+    papers = counted(count, "paper")
     if where is None:
         return f"Reading-state changes to {papers} could not be saved to {path}, nor anywhere else."
     return (

@@ -20,7 +20,7 @@ from papershelf.library.citations import CitationLookup
 from papershelf.store.config import Config
 from papershelf.store.reading import ReadingState, StateStore
 from papershelf.store.shelf import Shelf
-from papershelf.text import plain_message, safe_message
+from papershelf.text import counted, plain_message, safe_message
 from papershelf.ui.opener import open_file, open_in_browser
 from papershelf.ui.refetch import Refetcher
 from papershelf.ui.screens.main import MainScreen
@@ -183,7 +183,7 @@ class PapershelfApp(App[None]):
             self.exit()
             return
         error = shelf.save_error
-        papers = f"{shelf.unsaved:,} paper{'s' if shelf.unsaved != 1 else ''}"
+        papers = counted(shelf.unsaved, "paper")
         reason = f" ({getattr(error, 'strerror', None) or error})" if error is not None else ""
 
         def answer(yes: bool | None) -> None:

@@ -16,6 +16,7 @@ from papershelf.query.search import Query
 from papershelf.store.config import Config
 from papershelf.store.files import write_atomic
 from papershelf.store.shelf import Shelf
+from papershelf.text import counted
 from papershelf.ui.screens.guarding import Guarding
 
 # The dialogs, BibTeX and the exporters are imported when first used: bibtexparser and
@@ -159,7 +160,7 @@ class PaperActions(Guarding):
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Mark {len(unread):,} paper{'s' if len(unread) != 1 else ''} read?",
+                f"Mark {counted(len(unread), 'paper')} read?",
                 f"Every unread paper of the {len(keys):,} in view. ctrl+z undoes it.",
             ),
             answer,

@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 
 from papershelf.collection import PaperView
 from papershelf.query.search import Query, sort_label
+from papershelf.text import counted
 
 
 class QueryHighlighter(Highlighter):
@@ -93,7 +94,7 @@ class FilterStatus(Static):
         if self.download:
             text.append(self.download + " · ", "bold")
         if self.unsaved:
-            papers = f"{self.unsaved:,} paper{'s' if self.unsaved != 1 else ''}"
+            papers = counted(self.unsaved, "paper")
             text.append(f"⚠ changes not saved ({papers}) · ", "bold red")
         if search.error is not None:
             text.append(f"⚠ {search.error} · ", "bold")
