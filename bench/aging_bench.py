@@ -37,7 +37,10 @@ print(json.dumps({"start": start, "keys": keys}))
 
 
 def run(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "papershelf", *args], env=env, check=True, capture_output=True)
+    command = [sys.executable, "-m", "papershelf", *args]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"papershelf {' '.join(args)} ended with {done.returncode}:\n{done.stderr}")
 
 
 def probe(env: dict[str, str], runs: int) -> dict[str, float]:

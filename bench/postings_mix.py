@@ -2,12 +2,12 @@
 
     uv run python bench/postings_mix.py [LIBRARY_DIR]
 
-(default: the library of this user, as ``papershelf`` finds it.) Postings are stored as raw
-uint32 paper positions. For each segment of the whole-paper index this counts the words found
-in more than 1/32 of the segment's papers ("dense": a bitmap of the segment's span of papers is
-smaller than their postings), and prints the bytes of the postings as they are, with the dense
-words as bitmaps and the others raw, and with the others as variable-length deltas (1 byte
-below 128).
+(default: the library of this user, as ``papershelf`` finds it.) "raw" is 4 bytes a posting
+(how segments stored them before ``library/postings.py`` packed them into 2). For each segment
+of the whole-paper index this counts the words found in more than 1/32 of the segment's papers
+("dense": a bitmap of the segment's span of papers is smaller than their postings), and prints
+the bytes of the postings raw, with the dense words as bitmaps and the others raw, and with the
+others as variable-length deltas (1 byte below 128).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from papershelf.library.postings import open_postings
 from papershelf.store.paths import library_dir
 
 
@@ -43,7 +44,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|")
     totals = np.zeros(4, dtype=np.int64)
     for segment in segments:
-        postings = np.load(segment / "postings.npy", mmap_mode="r")
+        postings = open_postings(segment)
         ptr = np.load(segment / "ptr.npy")
         if not postings.size:
             continue

@@ -10,8 +10,9 @@ A paper re-indexed in a later segment (its record was updated) voids its posting
 segments: segments are applied oldest first, and each clears its ``reindexed`` papers first.
 
 Files of a segment (directory ``seg-<name>``): ``vocab.bin`` (the words, concatenated),
-``vocab.idx`` (uint64 offsets, V+1), ``ptr.npy`` (int64, V+1), ``postings.npy`` (uint32
-positions), ``reindexed.npy`` (uint32 positions).
+``vocab.idx`` (uint64 offsets, V+1), ``ptr.npy`` (int64, V+1), the postings (library
+positions, 2 bytes each: see :mod:`papershelf.library.postings`), ``reindexed.npy`` (uint32
+positions).
 
 Beside the words of the whole paper, a segment holds the words of two fields in
 subdirectories of the same layout: ``title/`` and ``author/`` (authors and organisation), so
@@ -41,6 +42,7 @@ import numpy.typing as npt
 
 from papershelf.library.pairs import FILES as PAIR_FILES
 from papershelf.library.pairs import MergedPairs, PairData, Pairs
+from papershelf.library.postings import Postings, open_postings, write_postings
 from papershelf.library.store import REPAIR, LibraryDamaged
 
 BoolArray = npt.NDArray[np.bool_]
@@ -56,7 +58,7 @@ class LazyPostings(Protocol):
 
     size: int
 
-    def save(self, path: Path) -> None: ...
+    def save(self, directory: Path) -> None: ...
 
 
 @dataclass
@@ -114,9 +116,9 @@ class SegmentData:
         (directory / "vocab.idx").write_bytes(offsets.tobytes())
         np.save(directory / "ptr.npy", self.ptr)
         if isinstance(self.postings, np.ndarray):
-            np.save(directory / "postings.npy", self.postings.astype(np.uint32, copy=False))
+            write_postings(directory, self.postings)
         else:
-            self.postings.save(directory / "postings.npy")
+            self.postings.save(directory)
         np.save(directory / "reindexed.npy", np.asarray(reindexed, dtype=np.uint32))
         if self.pairs is not None:
             self.pairs.write(directory, self.ptr)
@@ -144,7 +146,7 @@ class Segment:
         self.offsets = array("Q")
         self.offsets.frombytes((directory / "vocab.idx").read_bytes())
         self.ptr: npt.NDArray[np.int64] = np.load(directory / "ptr.npy", mmap_mode="r")
-        self.postings: npt.NDArray[np.uint32] = np.load(directory / "postings.npy", mmap_mode="r")
+        self.postings: Postings = open_postings(directory)
         self.reindexed: npt.NDArray[np.uint32] = np.load(directory / "reindexed.npy")
         self.size = len(self.offsets) - 1
         self.fields = {

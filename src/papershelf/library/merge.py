@@ -45,6 +45,7 @@ import numpy.typing as npt
 
 from papershelf.library.index import FIELD_SEGMENTS, Segment, SegmentData, file_records
 from papershelf.library.pairs import BLOCK, MergedPairs, Part
+from papershelf.library.postings import PostingsFile, PostingsWriter, postings_file
 from papershelf.library.ranking import segment_written
 from papershelf.library.segfile import FileArray, Voids, word_blocks
 from papershelf.library.store import LibraryStore
@@ -156,7 +157,7 @@ def merge_data(parts: Sequence[Segment], drop_reindexed: bool) -> tuple[SegmentD
     """The merged segment of adjacent ``parts`` (oldest first) and the papers it re-indexes."""
     reindexed = [np.asarray(p.reindexed, dtype=np.int64) for p in parts]
     voids = Voids(reindexed)  # the last part of the run re-indexing each paper
-    postings = [FileArray(p.directory / "postings.npy") for p in parts]
+    postings = [postings_file(p.directory) for p in parts]
     words, mapped = merged_vocabulary(parts)
 
     def kept(number: int) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]]:
@@ -228,19 +229,20 @@ class MergedPostings:
 
     def __init__(
         self,
-        parts: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FileArray]],
+        parts: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], PostingsFile]],
         voids: Voids,
         ptr: npt.NDArray[np.int64],
     ) -> None:
         self.parts, self.voids, self.ptr = parts, voids, ptr
         self.size = int(ptr[-1])
 
-    def save(self, path: Path) -> None:
-        header = {"descr": np.lib.format.dtype_to_descr(np.dtype("<u4")), "fortran_order": False}
-        with path.open("wb") as out:
-            np.lib.format.write_array_header_1_0(out, {**header, "shape": (self.size,)})
+    def save(self, directory: Path) -> None:
+        writer = PostingsWriter(directory)
+        try:
             for lo, hi in word_blocks(self.ptr, BLOCK):
-                out.write(self._block(lo, hi).astype("<u4").tobytes())
+                writer.add(self._block(lo, hi))
+        finally:
+            writer.close()
 
     def _block(self, lo: int, hi: int) -> npt.NDArray[np.uint32]:
         words, docs = [], []

@@ -13,7 +13,7 @@ first entry of a posting. A posting whose word is followed by no coded word has 
 :data:`NONE` entry. Pairs with a word that is not coded are not stored; papers having such a word
 of the phrase are *unknown* and are checked in their text (they are few: the word is rare).
 
-Files (beside ``postings.npy``): ``pair_words.npy`` (uint32, the ranks of the coded words, sorted:
+Files (beside the postings): ``pair_words.npy`` (uint32, the ranks of the coded words, sorted:
 code ``c`` is word ``pair_words[c]``), ``pair_ptr.npy`` (int64, entries of code ``c`` from
 ``pair_ptr[c]``), ``pairs.bin`` (the uint16 entries, raw little-endian: a merge writes them a
 block of words at a time).
@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from papershelf.arrays import ranges
+from papershelf.library.postings import PackedPostings
 from papershelf.library.segfile import FileArray, Voids, word_blocks
 from papershelf.library.tokens import distinct, word_of_postings
 
@@ -164,7 +165,7 @@ class Part:
     pairs: Pairs
     mapped: Int64Array
     ptr: Int64Array
-    postings: FileArray
+    postings: FileArray | PackedPostings
     entries: FileArray
     number: int
 

@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from papershelf.library.index import SearchIndex, Segment, SegmentData
+from papershelf.library.postings import PackedPostings, low_pages
 from papershelf.model import Paper
 from papershelf.rank import matrix_files
 from papershelf.rank.features import MAX_COUNT, FeatureRows, column, paper_word_counts
@@ -47,10 +48,18 @@ def segment_rows(segment: Segment | SegmentData, fields: Mapping[str, Segment | 
     sources = [("text", segment)] + [(name, fields[name]) for name in ("title", "author") if name in fields]
     return FeatureRows.from_postings(
         [
-            (name, _vocabulary(s), np.asarray(s.ptr), np.asarray(s.postings), getattr(s, "counts", None))
+            (name, _vocabulary(s), np.asarray(s.ptr), _indexed(s), getattr(s, "counts", None))
             for name, s in sources
         ]
     )
+
+
+def _indexed(segment: Segment | SegmentData) -> PackedPostings | npt.NDArray[np.uint32]:
+    """A segment's postings, indexable (a written segment's, or an import's in memory)."""
+    postings = segment.postings
+    if not isinstance(postings, PackedPostings | np.ndarray):
+        raise TypeError("a merge's postings are read once written")
+    return postings
 
 
 def _vocabulary(segment: Segment | SegmentData) -> Sequence[bytes]:
@@ -202,9 +211,12 @@ def doc_lengths(index: SearchIndex) -> npt.NDArray[np.int64]:
     for segment in index.segments:
         if segment.reindexed.size:
             lengths[segment.reindexed] = 0
-        counts = np.bincount(np.asarray(segment.postings), minlength=index.size)[: index.size]
-        lengths += counts
-        release(segment.postings)  # one pass over every posting: not kept resident for it
+        postings = segment.postings
+        for block in postings.blocks() if isinstance(postings, PackedPostings) else (np.asarray(postings),):
+            lengths += np.bincount(block, minlength=index.size)[: index.size]
+        pages = low_pages(postings)
+        if pages is not None:
+            release(pages)  # one pass over every posting: not kept resident for it
     return lengths
 
 

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -156,9 +157,15 @@ class _Hasher:
 
 
 # What a field of an index segment gives: name, vocabulary, CSR pointers, postings, counts.
-FieldPostings = tuple[str, Sequence[bytes], IntArray, npt.NDArray[np.uint32], "npt.NDArray[np.uint8] | None"]
+class IndexedPostings(Protocol):
+    """Postings indexed by an array of posting indices (an array, or a segment's packed ones)."""
+
+    def __getitem__(self, key: IntArray, /) -> npt.NDArray[np.uint32]: ...
+
+
+FieldPostings = tuple[str, Sequence[bytes], IntArray, IndexedPostings, "npt.NDArray[np.uint8] | None"]
 # The same with each word's column in place of the name and the word.
-ColumnPostings = tuple[Int32Array, IntArray, npt.NDArray[np.uint32], "npt.NDArray[np.uint8] | None"]
+ColumnPostings = tuple[Int32Array, IntArray, IndexedPostings, "npt.NDArray[np.uint8] | None"]
 
 
 @dataclass(frozen=True)
@@ -233,7 +240,7 @@ class FeatureRows:
             lengths = bounds[1:] - bounds[:-1]
             by_col = np.argsort(cols, kind="stable")
             take = ranges(bounds[:-1][by_col], lengths[by_col])
-            docs = np.asarray(postings, dtype=np.uint32)[take]
+            docs = np.asarray(postings[take], dtype=np.uint32)  # (postings: an array, or packed)
             tf = np.ones(take.size, dtype=np.uint8) if counts is None else np.asarray(counts, np.uint8)[take]
             first = int(cols[by_col[0]]) if cols.size else 0
             pieces.append((first, cols[by_col], lengths[by_col], docs, tf))

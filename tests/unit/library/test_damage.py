@@ -93,9 +93,9 @@ def one_line_naming_the_fix(stderr: str) -> None:
 @pytest.mark.parametrize(
     ("damage", "name"),
     [
-        (delete, "postings.npy"),
+        (delete, "postings.u16"),
         (truncate, "vocab.bin"),
-        (garble, "postings.npy"),
+        (garble, "postings.u16"),
         (garble, "title/ptr.npy"),
         (truncate, "pairs.bin"),
     ],

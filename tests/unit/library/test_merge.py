@@ -78,7 +78,7 @@ def test_a_failing_run_stops_the_merges_and_leaves_no_files(tmp_path: Path) -> N
     grow(library, tmp_path)
     segments = listed(library.store)
     start, _ = plan(segments)[1]
-    (library.index_dir / segments[start].name / "postings.npy").write_bytes(b"not an array")
+    (library.index_dir / segments[start].name / "post_runs.npy").write_bytes(b"not an array")
     with pytest.raises(ValueError, match="pickled"):  # numpy's word for a file that is no array
         merge_segments(library.store, library.index_dir, workers=2, parallel_min_docs=0)
     names = [name for name, _, _ in library.store.segments()]

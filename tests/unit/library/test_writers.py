@@ -180,9 +180,9 @@ def test_segments_a_merge_removes_after_the_reader_mapped_them_are_not_damage(
 
     monkeypatch.setattr(index_module, "file_records", merged_away)
     assert check.checksum_problems(library.index_dir, names, listed) == []
-    garbled = library.index_dir / names[0] / "postings.npy"
+    garbled = library.index_dir / names[0] / "postings.u16"
     garbled.write_bytes(garbled.read_bytes()[:-1] + b"\x7f")
     assert check.checksum_problems(library.index_dir, names, listed) == [
-        f"index file {names[0]}/postings.npy is garbled (checksum differs)"
+        f"index file {names[0]}/postings.u16 is garbled (checksum differs)"
     ]
     library.close()
