@@ -13,6 +13,7 @@ Segments written before (``postings.npy``, uint32 positions) are read as they ar
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +138,7 @@ class PackedPostings:
         whole = self.read(0, self.size)
         return whole if dtype is None else whole.astype(dtype, copy=False)
 
-    def blocks(self, block: int = 1 << 22) -> Any:
+    def blocks(self, block: int = 1 << 22) -> Iterator[UInt32Array]:
         """The postings in order, ``block`` at a time (a pass over all without decoding all)."""
         for start in range(0, self.size, block):
             yield self.read(start, start + block)
@@ -148,8 +149,9 @@ PostingsFile = PackedPostings | FileArray
 
 
 def packed(directory: Path) -> bool:
-    """Whether the segment in ``directory`` keeps its postings packed (else: ``postings.npy``)."""
-    return (directory / RUNS).is_file()
+    """Whether the segment in ``directory`` keeps its postings packed (else: ``postings.npy``;
+    either packed file present means packed, so a lost one is named as missing)."""
+    return (directory / RUNS).is_file() or (directory / LOW).is_file()
 
 
 def _runs(directory: Path) -> tuple[Int64Array, UInt32Array]:

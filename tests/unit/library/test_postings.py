@@ -126,3 +126,14 @@ def test_a_library_written_before_packed_postings_answers_and_merges_into_them(t
     assert answers(library) == right
     assert index_problems(library.store, library.index_dir, checksums=True) == []
     library.close()
+
+
+@pytest.mark.parametrize("lost", FILES)
+def test_a_lost_packed_file_is_named(tmp_path: Path, lost: str) -> None:
+    postings, _ = word_postings(1)
+    writer = PostingsWriter(tmp_path)
+    writer.add(postings)
+    writer.close()
+    (tmp_path / lost).unlink()
+    with pytest.raises(FileNotFoundError, match=lost.replace(".", r"\.")):
+        open_postings(tmp_path)
