@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from papershelf.arrays import ranges
-from papershelf.library.postings import PackedPostings
+from papershelf.library.postings import PostingsFile
 from papershelf.library.segfile import FileArray, Voids, word_blocks
 from papershelf.library.tokens import distinct, word_of_postings
 
@@ -165,7 +165,7 @@ class Part:
     pairs: Pairs
     mapped: Int64Array
     ptr: Int64Array
-    postings: FileArray | PackedPostings
+    postings: PostingsFile
     entries: FileArray
     number: int
 

@@ -138,14 +138,16 @@ class PackedPostings:
         whole = self.read(0, self.size)
         return whole if dtype is None else whole.astype(dtype, copy=False)
 
-    def blocks(self, block: int = 1 << 22) -> Iterator[UInt32Array]:
-        """The postings in order, ``block`` at a time (a pass over all without decoding all)."""
-        for start in range(0, self.size, block):
-            yield self.read(start, start + block)
-
 
 Postings = PackedPostings | npt.NDArray[np.uint32]
 PostingsFile = PackedPostings | FileArray
+
+
+def in_blocks(postings: Postings, block: int = 1 << 22) -> Iterator[UInt32Array]:
+    """Postings of either kind in order, ``block`` at a time (a pass over all of them that
+    never decodes, or holds, all at once)."""
+    for start in range(0, len(postings), block):
+        yield np.asarray(postings[start : start + block], dtype=np.uint32)
 
 
 def packed(directory: Path) -> bool:

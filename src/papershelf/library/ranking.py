@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from papershelf.library.index import SearchIndex, Segment, SegmentData
-from papershelf.library.postings import PackedPostings, low_pages
+from papershelf.library.postings import PackedPostings, in_blocks, low_pages
 from papershelf.model import Paper
 from papershelf.rank import matrix_files
 from papershelf.rank.features import MAX_COUNT, FeatureRows, column, paper_word_counts
@@ -212,7 +212,7 @@ def doc_lengths(index: SearchIndex) -> npt.NDArray[np.int64]:
         if segment.reindexed.size:
             lengths[segment.reindexed] = 0
         postings = segment.postings
-        for block in postings.blocks() if isinstance(postings, PackedPostings) else (np.asarray(postings),):
+        for block in in_blocks(postings):
             lengths += np.bincount(block, minlength=index.size)[: index.size]
         pages = low_pages(postings)
         if pages is not None:

@@ -12,7 +12,16 @@ from library_helpers import arxiv_record, write_jsonl
 from papershelf.library.check import index_problems
 from papershelf.library.index import file_records
 from papershelf.library.library import Library
-from papershelf.library.postings import FILES, LEGACY, LOW, RUNS, PostingsWriter, open_postings, postings_file
+from papershelf.library.postings import (
+    FILES,
+    LEGACY,
+    LOW,
+    RUNS,
+    PostingsWriter,
+    in_blocks,
+    open_postings,
+    postings_file,
+)
 
 
 def word_postings(seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -40,7 +49,7 @@ def test_packed_postings_read_back_every_way(tmp_path: Path, seed: int) -> None:
     rng = np.random.default_rng(seed)
     mapped, from_file = open_postings(tmp_path), postings_file(tmp_path)
     assert np.array_equal(np.asarray(mapped), postings)
-    assert np.array_equal(np.concatenate(list(mapped.blocks(1000))), postings)
+    assert np.array_equal(np.concatenate(list(in_blocks(mapped, 1000))), postings)
     for _ in range(300):
         a = int(rng.integers(0, postings.size + 1))
         b = int(rng.integers(a, postings.size + 10))
